@@ -1,0 +1,118 @@
+import express, { type Express, type RequestHandler } from "express";
+import type { z } from "zod";
+import { PluginConfigError, ValidationError, issuesFromZod, type FieldIssue, type Nudge } from "@nudge/core";
+import { ApiKeys } from "./api-keys.js";
+import { bodyReaders, readForm } from "./body.js";
+import { RouterMetrics } from "./metrics.js";
+import { buildOpenApi } from "./openapi.js";
+import { RouterOptions, type RouterOptionsInput } from "./options.js";
+import { errorHandler, notFound } from "./problem.js";
+import { createLimiters, type Limiter } from "./rate-limit.js";
+import { requestId, requestLog } from "./request-log.js";
+import type { RouteContext, RouteSpec } from "./route-spec.js";
+import { clickRoutes } from "./routes/click.route.js";
+import { ingestRoutes } from "./routes/ingest.route.js";
+import { journeyRoutes } from "./routes/journeys.route.js";
+import { messageRoutes } from "./routes/messages.route.js";
+import { profileRoutes } from "./routes/profiles.route.js";
+import { segmentRoutes } from "./routes/segments.route.js";
+import { systemRoutes } from "./routes/system.route.js";
+import { templateRoutes } from "./routes/templates.route.js";
+import { unsubscribeRoutes } from "./routes/unsubscribe.route.js";
+import { webhookRoutes } from "./routes/webhooks.route.js";
+
+const VERSION = "0.1.0";
+
+function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, prefix: string, issues: FieldIssue[]): T | undefined {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  issues.push(...issuesFromZod(result.error, prefix));
+  return undefined;
+}
+
+function withPathParams(body: unknown, params: Record<string, unknown>, names: string[] | undefined): unknown {
+  if (!names || body === null || typeof body !== "object" || Array.isArray(body)) return body;
+  const added = Object.fromEntries(names.filter((n) => !(n in body) && params[n] !== undefined).map((n) => [n, params[n]]));
+  return { ...added, ...body };
+}
+
+/** Parses params, query and body with the route's zod schemas, runs the handler, sends its reply. */
+function execute(route: RouteSpec): RequestHandler {
+  return async (req, res) => {
+    const issues: FieldIssue[] = [];
+    const params = parsePart(route.params, req.params, "params", issues);
+    const query = parsePart(route.query, req.query, "query", issues);
+    let body: unknown = req.body;
+    if (route.body?.kind === "json") body = parsePart(route.body.schema, withPathParams(req.body, req.params, route.body.fromPath), "", issues);
+    else if (route.body?.kind === "form") body = parsePart(route.body.schema, readForm(req.body, req.headers["content-type"]), "", issues);
+    else if (route.body?.kind === "raw") body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (issues.length > 0) throw new ValidationError("request", issues);
+
+    const reply = await route.handle({ params, query, body, req, res });
+    if (!reply) return;
+    for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
+    res.status(reply.status);
+    if (reply.body === undefined) res.end();
+    else if (typeof reply.body === "string") res.type("text/plain").send(reply.body);
+    else res.json(reply.body);
+  };
+}
+
+/**
+ * The Nudge HTTP API as an Express application, mounted with `app.use("/nudge", nudgeRouter(nudge, options))`.
+ * One router per Nudge instance, so per workspace: its keys, limits and metrics are its own. It is a
+ * sub-application rather than a bare Router so that `trustProxy`, the 404 answer and the error
+ * handler apply to it alone, whatever the host app does.
+ */
+export function nudgeRouter(nudge: Nudge, input: RouterOptionsInput): Express {
+  const parsed = RouterOptions.safeParse(input);
+  if (!parsed.success) throw new PluginConfigError("@nudge/express", issuesFromZod(parsed.error));
+  const options = parsed.data;
+  const keys = new ApiKeys(options.keys);
+  const metrics = new RouterMetrics(nudge);
+  const limiters = createLimiters(options.rateLimit, nudge.logger);
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  if (options.trustProxy !== undefined) app.set("trust proxy", options.trustProxy);
+  app.use(requestId);
+  // Request lines are info-level: with the logger above info, pino-http would only build a child logger per request.
+  if (options.requestLog && nudge.logger.isLevelEnabled("info")) app.use(requestLog(nudge.logger));
+  app.use(metrics.observe);
+  app.use((_req, res, next) => {
+    res.setHeader("Cache-Control", "no-store");
+    next();
+  });
+
+  const ctx: RouteContext = { nudge, options };
+  let openapi: (baseUrl: string) => unknown = () => ({});
+  const routes: RouteSpec[] = [
+    ...ingestRoutes(ctx),
+    ...journeyRoutes(ctx),
+    ...segmentRoutes(ctx),
+    ...templateRoutes(ctx),
+    ...profileRoutes(ctx),
+    ...messageRoutes(ctx),
+    ...webhookRoutes(ctx),
+    ...clickRoutes(ctx),
+    ...unsubscribeRoutes(ctx),
+    ...systemRoutes(ctx, metrics, (baseUrl) => openapi(baseUrl)),
+  ];
+  openapi = buildOpenApi(routes, { title: `Nudge (${nudge.workspace})`, version: VERSION });
+
+  for (const route of routes) {
+    const label: RequestHandler = (_req, res, next) => {
+      res.locals["route"] = route.path;
+      next();
+    };
+    const guard: RequestHandler[] = route.access === "public" ? [] : [keys.require(route.access)];
+    const limiter: Limiter | false = route.access !== "public" ? route.access : route.publicLimit === undefined ? "public" : route.publicLimit;
+    const limit = limiter === false ? [] : [limiters[limiter]];
+    app[route.method](route.path, label, ...guard, ...limit, ...bodyReaders(route.body, options.bodyLimit), execute(route));
+  }
+  app.use(notFound);
+  app.use(errorHandler(nudge.logger, () => nudge.running));
+  return app;
+}

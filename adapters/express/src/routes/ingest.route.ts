@@ -1,0 +1,62 @@
+import type { Accepted } from "@nudge/core";
+import { chains, runChains } from "../batch-chains.js";
+import { AcceptedResponse, ingestSchemas } from "../ingest-schemas.js";
+import { defineRoute, type RouteContext, type RouteSpec } from "../route-spec.js";
+
+/** People of one batch ingested at once: enough for a store to group their writes, few enough to keep memory flat. */
+const BATCH_CONCURRENCY = 64;
+
+/** POST /v1/track, /v1/identify, /v1/batch: the ingest API, answered 202 once the events are stored. */
+export function ingestRoutes({ nudge, options }: RouteContext): RouteSpec[] {
+  const schemas = ingestSchemas(nudge.clock, options.maxFutureMs, options.batch.maxItems);
+  const accepted = (results: Accepted[]) => ({ accepted: results.length, duplicates: results.filter((r) => !r.accepted).length });
+  const ok = { 202: { description: "Stored (accepted means durable)", schema: AcceptedResponse } };
+
+  return [
+    defineRoute({
+      method: "post",
+      path: "/v1/track",
+      access: "ingest",
+      tag: "Ingest",
+      summary: "Record an event a person did",
+      description: "userId or anonymousId is required; a timestamp more than 24 h ahead is rejected. A repeated messageId stores nothing new.",
+      body: { kind: "json", schema: schemas.track },
+      responses: ok,
+      async handle({ body }) {
+        return { status: 202, body: accepted([await nudge.track(body)]) };
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/v1/identify",
+      access: "ingest",
+      tag: "Ingest",
+      summary: "Record who a person is and their traits",
+      description: "Traits named email, phone, timezone and locale also set the person's contact points and settings.",
+      body: { kind: "json", schema: schemas.identify },
+      responses: ok,
+      async handle({ body }) {
+        return { status: 202, body: accepted([await nudge.identify(body)]) };
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/v1/batch",
+      access: "ingest",
+      tag: "Ingest",
+      summary: "Record many track and identify calls at once",
+      description:
+        `Up to ${options.batch.maxItems} items. All or nothing: every item is validated first, and one invalid item ` +
+        "rejects the whole batch with a 400 naming each bad item by index (batch[3].event). Each person's items apply in order.",
+      body: { kind: "json", schema: schemas.batch, limit: options.batch.bodyLimit },
+      responses: ok,
+      async handle({ body }) {
+        // Validated as a whole above. Each person's items apply in order; different people concurrently.
+        const results = await runChains(chains(body.batch), BATCH_CONCURRENCY, ({ type, ...call }) =>
+          type === "track" ? nudge.track(call) : nudge.identify(call),
+        );
+        return { status: 202, body: accepted(results) };
+      },
+    }),
+  ];
+}

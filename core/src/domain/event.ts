@@ -1,0 +1,59 @@
+import { z } from "zod";
+import { EpochMs, JsonRecord, Timestamp } from "./common.js";
+
+const identity = {
+  userId: z.string().min(1).max(200).optional(),
+  anonymousId: z.string().min(1).max(200).optional(),
+};
+
+const needsIdentity = (v: { userId?: string | undefined; anonymousId?: string | undefined }) =>
+  v.userId !== undefined || v.anonymousId !== undefined;
+const identityMessage = { message: "userId or anonymousId is required", path: ["userId"] };
+
+/** What a caller sends to `nudge.track()`. */
+export const TrackInput = z
+  .object({
+    ...identity,
+    event: z.string().min(1).max(200),
+    properties: JsonRecord.optional(),
+    timestamp: Timestamp.optional(),
+    messageId: z.string().min(1).max(200).optional(),
+    context: JsonRecord.optional(),
+  })
+  .refine(needsIdentity, identityMessage);
+export type TrackInput = z.input<typeof TrackInput>;
+
+/** What a caller sends to `nudge.identify()`. */
+export const IdentifyInput = z
+  .object({
+    ...identity,
+    traits: JsonRecord.optional(),
+    /** Traits written only when the profile has none of that name yet. */
+    traitsOnce: JsonRecord.optional(),
+    timestamp: Timestamp.optional(),
+    messageId: z.string().min(1).max(200).optional(),
+    context: JsonRecord.optional(),
+  })
+  .refine(needsIdentity, identityMessage);
+export type IdentifyInput = z.input<typeof IdentifyInput>;
+
+export const EventType = z.enum(["track", "identify"]);
+
+/** A stored event. `messageId` is the idempotency key: one event per (workspace, messageId). */
+export const NudgeEvent = z.object({
+  workspaceId: z.string(),
+  id: z.string(),
+  messageId: z.string(),
+  type: EventType,
+  name: z.string(),
+  profileId: z.string(),
+  userId: z.string().nullable(),
+  anonymousId: z.string().nullable(),
+  properties: JsonRecord,
+  context: JsonRecord,
+  timestamp: EpochMs,
+  receivedAt: EpochMs,
+  /** Set once triggers and journeys have seen the event; unset ones are replayed at start. */
+  processedAt: EpochMs.nullable(),
+});
+export type NudgeEvent = z.infer<typeof NudgeEvent>;

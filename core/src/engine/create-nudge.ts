@@ -1,0 +1,179 @@
+import "reflect-metadata";
+import { container as rootContainer, Lifecycle } from "tsyringe";
+import { BootError, PluginConfigError, PluginLifecycleError, issuesFromZod } from "../errors.js";
+import { InstanceContainer, type Constructor } from "../container/plugin-context.js";
+import { assertInjectable } from "../container/check-injection.js";
+import type { PluginSpec } from "../plugin.js";
+import { SystemClock, type Clock } from "../ports/clock.js";
+import { createLogger, type Logger } from "../ports/logger.js";
+import type { Policy } from "../ports/policy.js";
+import { SandboxOutbox } from "../sandbox/sandbox-outbox.js";
+import { TemplateRenderer } from "../template/renderer.js";
+import { LinkService, LinkSettings } from "../links/link-service.js";
+import { StoragePorts, Tokens, tokenInfo, type Token } from "../tokens.js";
+import { ChannelRegistry } from "./channel-registry.js";
+import { ConsentPolicy } from "./dispatch/consent-policy.js";
+import { Dispatcher, MESSAGE_RESUME_TIMER } from "./dispatch/dispatcher.js";
+import { DeliveryReports } from "./dispatch/delivery-reports.js";
+import { DISPATCH_SERVICES } from "./dispatch/dispatch-services.js";
+import { ChannelRegistryToken, InstanceContainerToken, PluginRuntimeToken, PoliciesToken } from "./engine-tokens.js";
+import { Hooks } from "./hooks.js";
+import { IngestService } from "./ingest/ingest-service.js";
+import { JourneyService } from "./journeys/journey-service.js";
+import { JOURNEY_SERVICES, wireJourneys } from "./journeys/wire-journeys.js";
+import { Nudge } from "./nudge.js";
+import { EngineSettings, type EngineSettingsInput, type NudgeOptionsResolved } from "./options.js";
+import { PluginRuntime } from "./plugin-runtime.js";
+import { ProfileService } from "./profiles/profile-service.js";
+import { PROFILE_SERVICES } from "./profiles/profile-services.js";
+import { SEGMENT_SERVICES, wireSegments } from "./segments/wire-segments.js";
+import { InProcessQueue } from "./queue/in-process-queue.js";
+import { FIRE_TIMER_JOB, TimerService } from "./timers/timer-service.js";
+import { RETENTION_TIMER, RetentionService } from "./retention/retention-service.js";
+
+export interface NudgeOptions {
+  /** The workspace every record of this instance belongs to. */
+  workspace: string;
+  plugins: PluginSpec[];
+  logger?: Logger;
+  clock?: Clock;
+  settings?: EngineSettingsInput;
+  /** Click-tracking and unsubscribe links; without it, tokens are signed with a per-process key. */
+  links?: LinkSettings;
+}
+
+const ENGINE_SERVICES: Constructor<unknown>[] = [
+  ...PROFILE_SERVICES,
+  ...SEGMENT_SERVICES,
+  ProfileService,
+  IngestService,
+  JourneyService,
+  ...DISPATCH_SERVICES,
+  Dispatcher,
+  DeliveryReports,
+  ...JOURNEY_SERVICES,
+  TimerService,
+  RetentionService,
+  Nudge,
+];
+
+/**
+ * Assembles one Nudge instance in its own child container: parses every plugin's config, registers
+ * plugins in order, checks the assembly (duplicate ids, ports claimed twice, missing ports), then wires
+ * the engine. No I/O happens here; `start()` initialises plugins.
+ */
+export async function createNudge(options: NudgeOptions): Promise<Nudge> {
+  if (typeof options.workspace !== "string" || !/^[A-Za-z0-9_.-]{1,100}$/.test(options.workspace)) {
+    throw new BootError("NUDGE_BAD_WORKSPACE", `workspace must be 1–100 letters, digits, _ . - (got ${JSON.stringify(options.workspace)})`);
+  }
+  const settings = EngineSettings.safeParse(options.settings ?? {});
+  if (!settings.success) throw new PluginConfigError("core", issuesFromZod(settings.error, "settings"));
+  const links = options.links === undefined ? null : LinkSettings.safeParse(options.links);
+  if (links && !links.success) throw new PluginConfigError("core", issuesFromZod(links.error, "links"));
+  const resolved: NudgeOptionsResolved = { ...settings.data, workspace: options.workspace };
+
+  const logger = (options.logger ?? createLogger()).child({ workspace: options.workspace });
+  const clock = options.clock ?? new SystemClock();
+  const child = rootContainer.createChildContainer();
+  const ic = new InstanceContainer(child, options.workspace, logger, clock);
+
+  const core = "core";
+  ic.registerInstance(core, Tokens.Workspace, options.workspace);
+  ic.registerInstance(core, Tokens.Options, resolved);
+  ic.registerInstance(core, Tokens.Clock, clock);
+  ic.registerInstance(core, Tokens.Logger, logger);
+  ic.registerInstance(core, Tokens.Hooks, new Hooks());
+  ic.registerInstance(core, Tokens.SandboxOutbox, new SandboxOutbox());
+  ic.registerInstance(core, Tokens.TemplateRenderer, new TemplateRenderer());
+  ic.registerInstance(core, Tokens.Links, new LinkService(options.workspace, links?.data ?? null));
+  if (!links) logger.warn("no links settings: click and unsubscribe links are signed with a per-process key");
+
+  // Parse every config first: the host sees all bad configs' first failure before anything registers.
+  const runtime = new PluginRuntime(logger);
+  const seen = new Map<string, number>();
+  const parsed = options.plugins.map((spec, index) => {
+    const plugin = spec?.plugin;
+    if (!plugin || typeof plugin.id !== "string" || typeof plugin.register !== "function") {
+      throw new BootError("NUDGE_BAD_PLUGIN", `plugins[${index}] is not a plugin (use a factory made by definePlugin)`);
+    }
+    if (seen.has(plugin.id)) {
+      throw new BootError("NUDGE_DUPLICATE_PLUGIN", `plugin "${plugin.id}" is listed twice (plugins[${seen.get(plugin.id)}] and plugins[${index}])`, {
+        pluginId: plugin.id,
+      });
+    }
+    seen.set(plugin.id, index);
+    const result = plugin.configSchema.safeParse(spec.config ?? {});
+    if (!result.success) throw new PluginConfigError(plugin.id, issuesFromZod(result.error), result.error);
+    return { plugin, config: result.data as unknown };
+  });
+
+  for (const { plugin, config } of parsed) {
+    const ctx = ic.contextFor(plugin.id);
+    try {
+      plugin.register(ctx, config);
+    } catch (e) {
+      if (e instanceof BootError) throw e;
+      throw new PluginLifecycleError(plugin.id, "register", e);
+    }
+    runtime.add(plugin, config, ctx);
+  }
+
+  // Assembly checks: what plugins require, and what the engine requires.
+  for (const { plugin } of parsed) {
+    for (const t of plugin.requires ?? []) {
+      if (!ic.isRegistered(t)) {
+        throw new BootError("NUDGE_MISSING_PORT", `plugin "${plugin.id}" requires ${tokenInfo(t).name}, which no plugin provides`, {
+          pluginId: plugin.id,
+          port: tokenInfo(t).name,
+        });
+      }
+    }
+  }
+  const missing = StoragePorts.filter((t) => !ic.isRegistered(t)).map((t) => tokenInfo(t).name);
+  if (missing.length > 0) {
+    throw new BootError(
+      "NUDGE_MISSING_PORT",
+      `no plugin provides ${missing.join(", ")}: add a storage plugin (storageSqlite(), storagePostgres() or storageMemory())`,
+      { ports: missing },
+    );
+  }
+  if (!ic.isRegistered(Tokens.JobQueue)) {
+    ic.registerInstance(core, Tokens.JobQueue, new InProcessQueue(logger, { concurrency: resolved.concurrency, maxWaiting: resolved.maxQueued }));
+  }
+
+  ic.registerInstance(core, ChannelRegistryToken, new ChannelRegistry(ic.resolveAll(Tokens.Channel)));
+  ic.registerInstance(core, PoliciesToken, sortPolicies([new ConsentPolicy(), ...ic.resolveAll(Tokens.Policy)]));
+  ic.registerInstance(core, PluginRuntimeToken, runtime);
+  ic.registerInstance(core, InstanceContainerToken, ic);
+  for (const cls of ENGINE_SERVICES) {
+    assertInjectable(cls);
+    child.register(cls as Constructor<unknown>, { useClass: cls as never }, { lifecycle: Lifecycle.ContainerScoped });
+  }
+
+  const nudge = child.resolve(Nudge);
+  wireJobs(ic);
+  return nudge;
+}
+
+function sortPolicies(policies: Policy[]): Policy[] {
+  const ids = new Set<string>();
+  for (const p of policies) {
+    if (ids.has(p.id)) throw new BootError("NUDGE_DUPLICATE_POLICY", `two policies have the id "${p.id}"`, { policy: p.id });
+    ids.add(p.id);
+  }
+  return [...policies].sort((a, b) => a.order - b.order);
+}
+
+function wireJobs(ic: InstanceContainer): void {
+  const resolve = <T>(t: Token<T> | Constructor<T>): T => ic.container.resolve(t as never);
+  // Segment jobs; and every accepted event is evaluated for segments first, in its own job.
+  const queue = wireSegments(resolve(Tokens.JobQueue), resolve);
+  const timers = resolve(TimerService);
+  const dispatcher = resolve(Dispatcher);
+  queue.process(FIRE_TIMER_JOB, (data) => timers.fire(data));
+  // Accepted events, segment changes (SEGMENT_CHANGED_JOB) and journey timers.
+  wireJourneys(queue, timers, resolve);
+  timers.handle(MESSAGE_RESUME_TIMER, async (t) => void (await dispatcher.resume(String(t.payload["messageId"]))));
+  const retention = resolve(RetentionService);
+  timers.handle(RETENTION_TIMER, () => retention.onTimer());
+}

@@ -1,0 +1,171 @@
+import { randomUUID } from "node:crypto";
+import { inject, injectable } from "tsyringe";
+import { NudgeError } from "../../errors.js";
+import type { ChannelContent } from "../../domain/journey.js";
+import type { Message } from "../../domain/message.js";
+import type { Profile } from "../../domain/profile.js";
+import type { Clock } from "../../ports/clock.js";
+import type { MessageStore, ProfileStore, TemplateStore } from "../../ports/stores.js";
+import { Tokens } from "../../tokens.js";
+import { TemplateAbort, type TemplateRenderer, type TemplateScope } from "../../template/renderer.js";
+import type { NudgeOptionsResolved } from "../options.js";
+import { ChannelSender } from "./channel-sender.js";
+import { MessageLog } from "./message-log.js";
+import { SendTimeRecheck } from "./send-time-recheck.js";
+
+export { MESSAGE_RESUME_TIMER } from "./message-log.js";
+
+/** What to send: the primary channel's content and the fallback chain. */
+export interface SendSpec {
+  channel: string;
+  content?: Record<string, unknown> | undefined;
+  template?: string | undefined;
+  fallback?: ChannelContent[];
+  marketing: boolean;
+  topic?: string | undefined;
+}
+
+export interface DispatchRequest {
+  profile: Profile;
+  /** One logical message per key, whatever retries or crashes happen. */
+  idempotencyKey: string;
+  spec: SendSpec;
+  scope: TemplateScope;
+  journey?: { journeyId: string; version: number; stepId: string; enrollmentId: string };
+}
+
+const DONE = new Set<Message["status"]>(["sent", "delivered", "failed", "suppressed", "aborted"]);
+
+/**
+ * One pipeline for every message: record -> render -> per channel of the chain: policies -> provider
+ * (rate-limited, claimed atomically) -> delivery record -> retry or fallback. Every decision lands on
+ * the message, so the log answers "why (not)?". The returned Message says what happened: journeys
+ * read its status and decisions (see `cappedDecision`).
+ */
+@injectable()
+export class Dispatcher {
+  constructor(
+    @inject(Tokens.Workspace) private readonly ws: string,
+    @inject(Tokens.Options) private readonly options: NudgeOptionsResolved,
+    @inject(Tokens.MessageStore) private readonly messages: MessageStore,
+    @inject(Tokens.ProfileStore) private readonly profileStore: ProfileStore,
+    @inject(Tokens.TemplateStore) private readonly templateStore: TemplateStore,
+    @inject(Tokens.TemplateRenderer) private readonly renderer: TemplateRenderer,
+    @inject(ChannelSender) private readonly sender: ChannelSender,
+    @inject(SendTimeRecheck) private readonly recheck: SendTimeRecheck,
+    @inject(MessageLog) private readonly log: MessageLog,
+    @inject(Tokens.Clock) private readonly clock: Clock,
+  ) {}
+
+  /** Records and sends a message; a second call with the same key returns the first message. */
+  async dispatch(req: DispatchRequest): Promise<Message> {
+    const now = this.clock.now();
+    const chain = [req.spec.channel, ...(req.spec.fallback ?? []).map((f) => f.channel)];
+    const draft: Message = {
+      workspaceId: this.ws,
+      id: randomUUID(),
+      idempotencyKey: req.idempotencyKey,
+      profileId: req.profile.id,
+      journeyId: req.journey?.journeyId ?? null,
+      journeyVersion: req.journey?.version ?? null,
+      stepId: req.journey?.stepId ?? null,
+      enrollmentId: req.journey?.enrollmentId ?? null,
+      channels: chain,
+      channel: chain[0]!,
+      marketing: req.spec.marketing,
+      topic: req.spec.topic ?? null,
+      status: "queued",
+      recipient: null,
+      content: null,
+      attempts: [],
+      decisions: [],
+      notBefore: null,
+      createdAt: now,
+      updatedAt: now,
+      sentAt: null,
+    };
+    const { message, inserted } = await this.messages.insert(draft);
+    if (!inserted && !this.stalledBeforeRender(message, now)) return this.recover(message, req.profile, now);
+
+    try {
+      message.content = await this.renderChain(req);
+    } catch (e) {
+      if (e instanceof TemplateAbort) {
+        // Aborted by its own template: nothing is sent, nothing is paid, no cap counts it.
+        this.log.decide(message, "template", "abort", e.reason);
+        return this.log.finish(message, "aborted");
+      }
+      this.log.decide(message, "template", "drop", e instanceof Error ? e.message : String(e));
+      return this.log.finish(message, "failed");
+    }
+    return this.deliver(message, req.profile);
+  }
+
+  /** Continues a deferred or retrying message (timer "message.resume"), re-checking it first. */
+  async resume(messageId: string): Promise<Message | null> {
+    const message = await this.messages.get(this.ws, messageId);
+    if (!message || DONE.has(message.status)) return message;
+    const now = this.clock.now();
+    if (message.status === "sending") return this.recover(message, null, now);
+    const profile = await this.profileStore.get(this.ws, message.profileId);
+    if (!profile) {
+      this.log.decide(message, "profile", "drop", "the person was deleted");
+      return this.log.finish(message, "suppressed");
+    }
+    const stale = await this.recheck.check(message, now);
+    if (stale) {
+      this.log.decide(message, stale.policy, "drop", stale.reason);
+      return this.log.finish(message, "suppressed");
+    }
+    return this.deliver(message, profile);
+  }
+
+  /** A message found already recorded under the key: finished, parked, in flight, or interrupted. */
+  private async recover(message: Message, profile: Profile | null, now: number): Promise<Message> {
+    if (DONE.has(message.status) || message.status === "deferred") return message;
+    if (message.status === "sending") {
+      if (now - message.updatedAt < this.options.dispatch.sendingLeaseMs) return message; // in flight elsewhere
+      // The provider may have accepted it before the crash: a paid message is never sent twice.
+      this.log.decide(message, "dispatch", "drop", "interrupted while sending; not resent to avoid a duplicate");
+      return this.log.finish(message, "failed");
+    }
+    // Queued: being rendered by the first caller, or waiting for its retry timer.
+    if (message.content === null || (message.notBefore !== null && message.notBefore > now) || !profile) return message;
+    return this.deliver(message, profile);
+  }
+
+  /** A first caller that crashed between insert and render left a queued message without content. */
+  private stalledBeforeRender(message: Message, now: number): boolean {
+    return message.status === "queued" && message.content === null && now - message.createdAt >= this.options.dispatch.sendingLeaseMs;
+  }
+
+  private async renderChain(req: DispatchRequest): Promise<Record<string, unknown>> {
+    const targets: ChannelContent[] = [
+      { channel: req.spec.channel, content: req.spec.content, template: req.spec.template },
+      ...(req.spec.fallback ?? []),
+    ];
+    const out: Record<string, unknown> = {};
+    for (const t of targets) {
+      let content = t.content;
+      if (content === undefined && t.template !== undefined) {
+        const tpl = await this.templateStore.get(this.ws, t.template);
+        if (!tpl) throw new NudgeError("NUDGE_TEMPLATE", `template "${t.template}" does not exist`);
+        content = tpl.content;
+      }
+      out[t.channel] = await this.renderer.render(content ?? {}, req.scope);
+    }
+    return out;
+  }
+
+  /** Tries the chain from the message's current channel; the first channel that settles it ends the walk. */
+  private async deliver(message: Message, profile: Profile): Promise<Message> {
+    const start = Math.max(0, message.channels.indexOf(message.channel));
+    for (let i = start; i < message.channels.length; i++) {
+      message.channel = message.channels[i]!;
+      if ((await this.sender.try(message, profile)) === "done") return message;
+    }
+    const tried = message.attempts.map((a) => `${a.channel}: ${a.status}${a.errorCode ? ` (${a.errorCode})` : ""}`);
+    this.log.decide(message, "fallback", "drop", `no channel of the chain could deliver it (${[...new Set(tried)].join("; ")})`);
+    return this.log.finish(message, "failed");
+  }
+}

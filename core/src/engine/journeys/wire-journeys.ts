@@ -1,0 +1,60 @@
+import type { Constructor } from "../../container/plugin-context.js";
+import type { JobQueue } from "../../ports/job-queue.js";
+import { SEGMENT_CHANGED_JOB, type SegmentChange } from "../engine-tokens.js";
+import { PROCESS_EVENT_JOB } from "../ingest/ingest-service.js";
+import { Simulator } from "../simulate/simulator.js";
+import type { TimerService } from "../timers/timer-service.js";
+import { BranchConditions } from "./branch-conditions.js";
+import { EnrollmentWriter } from "./enrollment-writer.js";
+import { JourneyEventRouter } from "./event-router.js";
+import { JourneyRunner } from "./journey-runner.js";
+import { JOURNEY_EVENT_TIMER, JOURNEY_INACTIVE_TIMER, JOURNEY_RUN_TIMER, JOURNEY_WAIT_TIMER, JourneyTimers } from "./journey-timers.js";
+import { JourneyTriggers } from "./journey-triggers.js";
+import { BranchStepHandler } from "./steps/branch.step.js";
+import { EmitEventStepHandler } from "./steps/emit-event.step.js";
+import { EnterJourneyStepHandler } from "./steps/enter-journey.step.js";
+import { ExitStepHandler } from "./steps/exit.step.js";
+import { SendStepHandler } from "./steps/send.step.js";
+import { SplitStepHandler } from "./steps/split.step.js";
+import { StepRegistry } from "./steps/step-registry.js";
+import { UpdateProfileStepHandler } from "./steps/update-profile.step.js";
+import { WaitForEventStepHandler } from "./steps/wait-for-event.step.js";
+import { WaitStepHandler } from "./steps/wait.step.js";
+import { WebhookStepHandler } from "./steps/webhook.step.js";
+import { WebhookClient } from "./webhook-client.js";
+
+/** The journey runtime's services, built once per instance (JourneyService is listed by the engine). */
+export const JOURNEY_SERVICES: Constructor<unknown>[] = [
+  JourneyTimers,
+  EnrollmentWriter,
+  BranchConditions,
+  WebhookClient,
+  SendStepHandler,
+  WaitStepHandler,
+  WaitForEventStepHandler,
+  BranchStepHandler,
+  SplitStepHandler,
+  UpdateProfileStepHandler,
+  WebhookStepHandler,
+  EmitEventStepHandler,
+  EnterJourneyStepHandler,
+  ExitStepHandler,
+  StepRegistry,
+  JourneyRunner,
+  JourneyEventRouter,
+  JourneyTriggers,
+  Simulator,
+];
+
+/** Routes accepted events, segment changes and journey timers to the runtime. */
+export function wireJourneys(queue: JobQueue, timers: TimerService, resolve: <T>(cls: Constructor<T>) => T): void {
+  const router = resolve(JourneyEventRouter);
+  const runner = resolve(JourneyRunner);
+  const triggers = resolve(JourneyTriggers);
+  queue.process(PROCESS_EVENT_JOB, (data) => router.process(String(data["messageId"])));
+  queue.process(SEGMENT_CHANGED_JOB, (data) => triggers.onSegmentChange(data as unknown as SegmentChange));
+  timers.handle(JOURNEY_WAIT_TIMER, (t) => runner.onTimer(t));
+  timers.handle(JOURNEY_RUN_TIMER, (t) => runner.onTimer(t));
+  timers.handle(JOURNEY_INACTIVE_TIMER, (t) => triggers.onInactive(t));
+  timers.handle(JOURNEY_EVENT_TIMER, (t) => router.retry(t));
+}

@@ -1,0 +1,49 @@
+import type { Constructor } from "../../container/plugin-context.js";
+import type { JobQueue } from "../../ports/job-queue.js";
+import { Tokens, type Token } from "../../tokens.js";
+import { PROCESS_EVENT_JOB } from "../ingest/ingest-service.js";
+import { TimerService } from "../timers/timer-service.js";
+import { AudienceEstimator } from "./audience-estimator.js";
+import { SegmentBackfill } from "./segment-backfill.js";
+import { SegmentCatalog } from "./segment-catalog.js";
+import { SegmentEvaluator } from "./segment-evaluator.js";
+import { SEGMENT_BACKFILL_JOB, SEGMENT_EVALUATE_JOB, SEGMENT_RECHECK_TIMER } from "./segment-jobs.js";
+import { SegmentService } from "./segment-service.js";
+import { SegmentUpdater } from "./segment-updater.js";
+
+/** The segment engine's services, built once per instance. */
+export const SEGMENT_SERVICES: Constructor<unknown>[] = [SegmentCatalog, SegmentEvaluator, SegmentUpdater, SegmentBackfill, AudienceEstimator, SegmentService];
+
+type Resolve = <T>(t: Token<T> | Constructor<T>) => T;
+
+/**
+ * Registers the segment jobs, timer and hooks, and returns the queue the rest of the engine should
+ * register its handlers on: through it, the handler of an accepted event (PROCESS_EVENT_JOB) runs
+ * after segment evaluation, in the same job. Segments therefore change before journeys look at the
+ * event, and a crash before the event is marked processed replays both.
+ */
+export function wireSegments(queue: JobQueue, resolve: Resolve): JobQueue {
+  const updater = resolve(SegmentUpdater);
+  const backfill = resolve(SegmentBackfill);
+  queue.process(SEGMENT_EVALUATE_JOB, (data) => updater.onJob(data));
+  queue.process(SEGMENT_BACKFILL_JOB, (data) => backfill.onJob(data));
+  resolve(TimerService).handle(SEGMENT_RECHECK_TIMER, (t) => updater.onRecheck(t));
+  updater.listen(resolve(Tokens.Hooks));
+  return {
+    process: (name, handler) =>
+      queue.process(
+        name,
+        name !== PROCESS_EVENT_JOB
+          ? handler
+          : async (data) => {
+              await updater.onEvent(data);
+              await handler(data);
+            },
+      ),
+    start: () => queue.start(),
+    add: (job) => queue.add(job),
+    onIdle: () => queue.onIdle(),
+    stats: () => queue.stats(),
+    close: () => queue.close(),
+  };
+}

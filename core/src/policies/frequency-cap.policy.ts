@@ -1,0 +1,78 @@
+import type { OnCapped } from "../domain/message.js";
+import type { Policy, PolicyContext, PolicyVerdict } from "../ports/policy.js";
+import type { SendLimit } from "../ports/stores.js";
+import type { FrequencyCap } from "./policies-config.js";
+import { localLabel, localMinute, recipientZone } from "./recipient-zone.js";
+
+/**
+ * Frequency caps: at most N messages per person per calendar day / week / month in the recipient's
+ * zone, globally, per channel or per journey. Counting happens in the store's atomic claim (see
+ * MessageStore.claimSend), not here: two concurrent sends of one person cannot both take the last slot.
+ */
+export class FrequencyCapPolicy implements Policy {
+  readonly id = "frequency-cap";
+  readonly order = 400;
+  private readonly byId: Map<string, FrequencyCap>;
+  private readonly starts = new Map<string, number>();
+
+  constructor(
+    private readonly caps: FrequencyCap[],
+    private readonly onCapped: OnCapped,
+    private readonly workspaceZone: string,
+  ) {
+    this.byId = new Map(caps.map((c) => [c.id, c]));
+  }
+
+  evaluate(): PolicyVerdict {
+    return { outcome: "allow" };
+  }
+
+  limits({ message, channel, profile, now }: PolicyContext): SendLimit[] {
+    const zone = recipientZone(profile, this.workspaceZone);
+    const out: SendLimit[] = [];
+    for (const cap of this.caps) {
+      if (cap.marketingOnly && !message.marketing) continue;
+      if (cap.channel !== undefined && cap.channel !== channel.id) continue;
+      const journeyId = cap.journey === "*" ? message.journeyId : (cap.journey ?? null);
+      if (cap.journey !== undefined && (journeyId === null || journeyId !== message.journeyId)) continue;
+      out.push({
+        id: cap.id,
+        max: cap.max,
+        since: this.periodStart(cap, now, zone),
+        ...(cap.channel === undefined ? {} : { channel: cap.channel }),
+        ...(journeyId === null ? {} : { journeyId }),
+        ...(cap.marketingOnly ? { marketing: true } : {}),
+      });
+    }
+    return out;
+  }
+
+  onLimit(limit: SendLimit, count: number, { profile, now }: PolicyContext): PolicyVerdict {
+    const cap = this.byId.get(limit.id);
+    if (!cap) return { outcome: "suppress", reason: `frequency cap "${limit.id}" reached`, rule: limit.id, onCapped: this.onCapped };
+    const onCapped = cap.onCapped ?? this.onCapped;
+    const zone = recipientZone(profile, this.workspaceZone);
+    const what = `${cap.marketingOnly ? "marketing " : ""}messages${cap.channel ? ` on ${cap.channel}` : " across channels"}${limit.journeyId ? ` in journey "${limit.journeyId}"` : ""}`;
+    const window = cap.span === 1 ? `this calendar ${cap.per}` : `the last ${cap.span} calendar ${cap.per}s`;
+    const reason = `frequency cap "${cap.id}": ${count} of ${cap.max} ${what} already sent ${window} (${zone})`;
+    if (onCapped === "wait") {
+      // The window moves at the next period boundary; the message re-checks then (and waits again if still capped).
+      const until = localMinute(now, zone).startOf(cap.per).plus({ [cap.per]: 1 }).toMillis();
+      return { outcome: "defer", until, rule: cap.id, onCapped, reason: `${reason}; waits until ${localLabel(until, zone)}` };
+    }
+    return { outcome: "suppress", rule: cap.id, onCapped, reason: `${reason}; the journey ${onCapped === "exit" ? "lets the person go" : "moves on"}` };
+  }
+
+  /** Start of the cap's window; the same for a whole minute (see localMinute), so it is remembered per minute. */
+  private periodStart(cap: FrequencyCap, now: number, zone: string): number {
+    const local = localMinute(now, zone);
+    const key = `${cap.id}|${zone}|${local.toMillis()}`;
+    let since = this.starts.get(key);
+    if (since === undefined) {
+      since = local.startOf(cap.per).minus({ [cap.per]: cap.span - 1 }).toMillis();
+      if (this.starts.size > 5_000) this.starts.clear();
+      this.starts.set(key, since);
+    }
+    return since;
+  }
+}

@@ -1,0 +1,109 @@
+import type { ZodType } from "zod";
+import type { Profile } from "../domain/profile.js";
+import type { Cost } from "../domain/message.js";
+
+/** How fast a provider may be called: requests in flight, and requests per second. */
+export interface ProviderRateLimit {
+  concurrency?: number;
+  perSecond?: number;
+}
+
+/** What a channel knows about the send it is asked to make. */
+export interface SendContext {
+  workspace: string;
+  messageId: string;
+  /** Stable across retries of one logical message on one channel: pass it to providers that dedupe. */
+  idempotencyKey: string;
+  attempt: number;
+  marketing: boolean;
+  profile: Profile;
+  now: number;
+}
+
+export interface OutboundMessage<C> {
+  /** The address from `address()`: E.164 phone, e-mail, device token ... */
+  to: string;
+  content: C;
+  context: SendContext;
+}
+
+export interface SendResult {
+  providerMessageId?: string;
+  /** Most providers only accept; a delivery report confirms later. */
+  status?: "sent" | "delivered";
+  cost?: Cost;
+  /** The provider's message type (SMS, LMS, BMS_TEXT ...). */
+  messageType?: string;
+  providerCode?: string;
+  /** Per-recipient detail kept on the attempt (e.g. one entry per push device). */
+  details?: Record<string, unknown>;
+  /**
+   * Contact points the provider declared dead while sending ("email", "phone", "push:<token>"): the
+   * engine marks them invalid so they are not used again.
+   */
+  invalidContacts?: { key: string; reason: string }[];
+}
+
+export interface Prepared {
+  messageType?: string;
+  /** The expected price, recorded when the provider does not return one. */
+  cost?: Cost;
+}
+
+/** A provider's delivery report, normalised. */
+export interface DeliveryReport {
+  providerMessageId: string;
+  status: "sent" | "delivered" | "failed";
+  providerCode?: string;
+  reason?: string;
+  at: number;
+  /** For failures: the contact point is unusable from now on (invalid number, unregistered token). */
+  invalidateContact?: boolean;
+}
+
+/** Something a provider reports about a person rather than a message (080 opt-out, complaint). */
+export interface ContactReport {
+  type: "unsubscribe" | "invalid";
+  /** The address as the channel stores it (E.164 phone, e-mail ...). */
+  address: string;
+  reason?: string;
+  at: number;
+}
+
+export interface WebhookRequest {
+  headers: Record<string, string | string[] | undefined>;
+  /** The exact bytes received: signatures are computed over them. */
+  rawBody: Buffer;
+  query: Record<string, unknown>;
+}
+
+export interface WebhookResult {
+  reports: DeliveryReport[];
+  contacts?: ContactReport[];
+  /** The HTTP answer the provider expects, when it expects one. */
+  response?: { status: number; body?: unknown };
+}
+
+/**
+ * A channel: one kind of message (sms, kakao, email, push ...) with its content schema, delivered by
+ * one provider chosen by configuration. Channels are registered under Tokens.Channel (several) and
+ * reached through the ChannelRegistry by `id`.
+ */
+export interface Channel<C = unknown> {
+  /** The registry key, e.g. "sms". Two channels with one id fail at boot. */
+  readonly id: string;
+  /** The provider in use: "sandbox", "nhncloud", "solapi" ... */
+  readonly provider: string;
+  /** Validates rendered content; errors name the field. */
+  readonly contentSchema: ZodType<C>;
+  /** The provider's documented limits; the host's `settings.dispatch.providers[id]` overrides them. */
+  readonly rateLimit?: ProviderRateLimit;
+  /** The person's address on this channel, or null when they cannot be reached here (falls back). */
+  address(profile: Profile): string | null;
+  /** Checks content beyond its schema (byte lengths ...), picks a message type and its price. Throws ValidationError. */
+  prepare?(content: C, context: SendContext): Prepared;
+  /** Sends, or throws a core ChannelError (rejected, unreachable, unavailable, rate limited, deferred). */
+  send(message: OutboundMessage<C>): Promise<SendResult>;
+  /** Verifies and parses the provider's webhook. Throws ValidationError for a bad signature or body. */
+  parseWebhook?(request: WebhookRequest): Promise<WebhookResult>;
+}

@@ -1,0 +1,1 @@
+export { chatWebhook } from "./chat-webhook.channel.js";

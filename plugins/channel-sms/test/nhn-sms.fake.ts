@@ -1,0 +1,75 @@
+import { FakeHttpServer, type FakeHttpAnswer, type RecordedRequest } from "@nudge/core/testkit";
+
+export const NHN = { appKey: "nhn-app-key-1", secretKey: "nhn-secret-1", signature: "hook-signature-1" };
+
+export type NhnFailure = "permanent" | "transient" | "rate_limited" | "unreachable" | "unregistered_sender" | "opted_out" | "emoji";
+
+/** NHN's documented answer header for a failure (https://docs.nhncloud.com/ko/Notification/SMS/ko/error-code/). */
+function failure(code: number, message: string): FakeHttpAnswer {
+  return { status: 200, body: { header: { isSuccessful: false, resultCode: code, resultMessage: message } } };
+}
+
+/**
+ * NHN Cloud SMS v3.0 fake: checks `X-Secret-Key`, the path with the app key, the JSON body fields of
+ * /sender/{sms,mms,ad-sms,ad-mms}, and the ad format NHN enforces; answers with the guide's success body.
+ */
+export function nhnSmsFake() {
+  let next: NhnFailure | null = null;
+  let seq = 0;
+  const fake = new FakeHttpServer((req: RecordedRequest, fail) => {
+    if (req.headers["x-secret-key"] !== NHN.secretKey) return fail(`X-Secret-Key was ${String(req.headers["x-secret-key"])}`);
+    const poll = /^\/sms\/v3\.0\/appKeys\/([^/]+)\/sender\/(sms|mms)\/([^/]+)$/.exec(req.path);
+    if (req.method === "GET" && poll) {
+      if (!req.query.get("recipientSeq")) return fail("recipientSeq query parameter missing");
+      return { status: 200, body: { header: { isSuccessful: true, resultCode: 0, resultMessage: "SUCCESS" }, body: { data: { requestId: poll[3], msgStatus: "3", resultCode: "1000", resultDate: "2026-03-02 10:06:42.0" } } } };
+    }
+    const m = /^\/sms\/v3\.0\/appKeys\/([^/]+)\/sender\/(sms|mms|ad-sms|ad-mms)$/.exec(req.path);
+    if (req.method !== "POST" || !m) return fail(`unexpected ${req.method} ${req.path}`);
+    if (m[1] !== NHN.appKey) return fail(`app key in path was ${m[1]}`);
+    if (!String(req.headers["content-type"]).startsWith("application/json")) return fail("content-type is not JSON");
+    const body = req.json as Record<string, unknown> | undefined;
+    const list = body?.["recipientList"] as { recipientNo?: string }[] | undefined;
+    if (typeof body?.["body"] !== "string" || typeof body["sendNo"] !== "string" || !list?.[0]?.recipientNo) return fail("body, sendNo and recipientList[].recipientNo are required");
+    if (!/^\d+$/.test(body["sendNo"]) || !/^\d+$/.test(list[0].recipientNo)) return fail("numbers must be national digits");
+    if (m[2]!.endsWith("mms") && typeof body["title"] !== "string") return fail("LMS/MMS need a title");
+    if (m[2]!.startsWith("ad-")) {
+      const text = body["body"];
+      if (!text.startsWith("(광고)")) return failure(-6003, "The body must contain block guide ment.");
+      if (!/(무료\s*수신\s*거부|무료\s*거부)\s*[\]:)]?\s*080[-\s]?\d{3,4}[-\s]?\d{4}\s*$/.test(text)) return failure(-6003, "The body must contain block guide ment.");
+    }
+    const kind = next;
+    next = null;
+    switch (kind) {
+      case "permanent":
+      case "unregistered_sender":
+        return failure(-2312, "Not regist sendno.");
+      case "transient":
+        return failure(-9999, "System error. Please inquire at support@toast.com.");
+      case "rate_limited":
+        // NHN documents no throttling code for SMS v3.0: an HTTP 429 is what an API gateway sends.
+        return { status: 429, body: { header: { isSuccessful: false, resultCode: 429, resultMessage: "Too Many Requests" } }, headers: { "retry-after": "2" } };
+      case "unreachable":
+      case "opted_out":
+        return failure(-6001, "Recipient Number is refused.");
+      case "emoji":
+        return failure(-2023, "Unacceptable characters in title and body");
+      default:
+        break;
+    }
+    seq++;
+    return {
+      status: 200,
+      body: {
+        header: { isSuccessful: true, resultCode: 0, resultMessage: "SUCCESS" },
+        body: { data: { requestId: `20260302100630ReZQ6KZz${seq}`, statusCode: "2", senderGroupingKey: null, sendResultList: [{ recipientNo: list[0].recipientNo, resultCode: 0, resultMessage: "SUCCESS", recipientSeq: 1, recipientGroupingKey: null }] } },
+      },
+    };
+  });
+  return {
+    fake,
+    failNext: (k: NhnFailure) => {
+      next = k;
+    },
+    accepted: () => fake.requests.filter((r) => r.method === "POST").length - fake.problems.length,
+  };
+}

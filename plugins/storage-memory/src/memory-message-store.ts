@@ -1,0 +1,178 @@
+import type { Message, MessageCountQuery, MessageQuery, MessageStore, Page, SendClaim, SendLimit, SpendQuery, SpendRow } from "@nudge/core";
+import { clone, paginate, Scoped } from "./util.js";
+
+export class MemoryMessageStore implements MessageStore {
+  private readonly rows = new Scoped<Message>();
+  private readonly byKey = new Scoped<string>();
+  /** Message ids per person, for claimSend's counts (entries are checked on read: deleted or moved rows are skipped). */
+  private readonly byProfile = new Scoped<Set<string>>();
+
+  async insert(message: Message): Promise<{ message: Message; inserted: boolean }> {
+    const keys = this.byKey.of(message.workspaceId);
+    const existingId = keys.get(message.idempotencyKey);
+    if (existingId !== undefined) return { message: clone(this.rows.of(message.workspaceId).get(existingId)!), inserted: false };
+    keys.set(message.idempotencyKey, message.id);
+    this.rows.of(message.workspaceId).set(message.id, clone(message));
+    this.indexProfile(message.workspaceId, message.profileId, message.id);
+    return { message: clone(message), inserted: true };
+  }
+
+  async get(ws: string, id: string): Promise<Message | null> {
+    const m = this.rows.of(ws).get(id);
+    return m ? clone(m) : null;
+  }
+
+  async getByKey(ws: string, idempotencyKey: string): Promise<Message | null> {
+    const id = this.byKey.of(ws).get(idempotencyKey);
+    return id === undefined ? null : this.get(ws, id);
+  }
+
+  async update(message: Message): Promise<void> {
+    this.rows.of(message.workspaceId).set(message.id, clone(message));
+  }
+
+  async list(ws: string, q: MessageQuery): Promise<Page<Message>> {
+    const all = [...this.rows.of(ws).values()]
+      .filter(
+        (m) =>
+          (q.profileId === undefined || m.profileId === q.profileId) &&
+          (q.journeyId === undefined || m.journeyId === q.journeyId) &&
+          (q.status === undefined || m.status === q.status) &&
+          (q.channel === undefined || m.channel === q.channel),
+      )
+      .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
+    const page = paginate(all, q.cursor, q.limit);
+    return { items: page.items.map(clone), nextCursor: page.nextCursor };
+  }
+
+  async countSent(ws: string, q: MessageCountQuery): Promise<number> {
+    let n = 0;
+    for (const m of this.rows.of(ws).values()) {
+      if (
+        m.profileId === q.profileId &&
+        (m.status === "sent" || m.status === "delivered") &&
+        m.sentAt !== null &&
+        m.sentAt >= q.since &&
+        (q.channel === undefined || m.channel === q.channel) &&
+        (q.journeyId === undefined || m.journeyId === q.journeyId) &&
+        (q.marketing === undefined || m.marketing === q.marketing)
+      ) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  async claimSend(message: Message, limits: SendLimit[]): Promise<SendClaim> {
+    // No await between the checks and the write: atomic within this process, which is all memory holds.
+    const rows = this.rows.of(message.workspaceId);
+    const stored = rows.get(message.id);
+    if (!stored) return { claimed: false, reason: "status", status: "failed" };
+    if ((stored.status !== "queued" && stored.status !== "deferred") || stored.attempts.length !== message.attempts.length) {
+      return { claimed: false, reason: "status", status: stored.status };
+    }
+    for (const limit of limits) {
+      let count = 0;
+      for (const id of this.byProfile.of(message.workspaceId).get(message.profileId) ?? []) {
+        const m = rows.get(id);
+        if (m && m.id !== message.id && m.profileId === message.profileId && countsToward(m, limit)) count++;
+      }
+      if (count >= limit.max) return { claimed: false, reason: "limit", limitId: limit.id, count };
+    }
+    rows.set(message.id, clone(message));
+    return { claimed: true };
+  }
+
+  async spend(ws: string, q: SpendQuery): Promise<SpendRow[]> {
+    const groups = new Map<string, SpendRow & { ids: Set<string> }>();
+    for (const m of this.rows.of(ws).values()) {
+      if (q.journeyId !== undefined && m.journeyId !== q.journeyId) continue;
+      for (const a of m.attempts) {
+        if (!a.cost || (q.from !== undefined && a.at < q.from) || (q.to !== undefined && a.at >= q.to)) continue;
+        const key = JSON.stringify([m.journeyId, m.stepId, a.channel, a.cost.currency]);
+        let g = groups.get(key);
+        if (!g) {
+          g = { journeyId: m.journeyId, stepId: m.stepId, channel: a.channel, currency: a.cost.currency, amount: 0, attempts: 0, messages: 0, ids: new Set() };
+          groups.set(key, g);
+        }
+        g.amount += a.cost.amount;
+        g.attempts++;
+        g.ids.add(m.id);
+      }
+    }
+    return [...groups.values()].map(({ ids, ...row }) => ({ ...row, messages: ids.size }));
+  }
+
+  async findByProviderMessageId(ws: string, providerMessageId: string): Promise<Message | null> {
+    for (const m of this.rows.of(ws).values()) {
+      if (m.attempts.some((a) => a.providerMessageId === providerMessageId)) return clone(m);
+    }
+    return null;
+  }
+
+  async reassignProfile(ws: string, fromProfileId: string, toProfileId: string): Promise<void> {
+    for (const m of this.rows.of(ws).values()) {
+      if (m.profileId === fromProfileId) {
+        m.profileId = toProfileId;
+        this.indexProfile(ws, toProfileId, m.id);
+      }
+    }
+  }
+
+  async redactByProfile(ws: string, profileId: string): Promise<number> {
+    return this.redactWhere(ws, (m) => m.profileId === profileId);
+  }
+
+  async redactOlderThan(ws: string, before: number): Promise<number> {
+    return this.redactWhere(ws, (m) => m.createdAt < before);
+  }
+
+  async deleteOlderThan(ws: string, before: number): Promise<number> {
+    const rows = this.rows.of(ws);
+    const keys = this.byKey.of(ws);
+    let n = 0;
+    for (const [id, m] of rows) {
+      if (m.createdAt < before) {
+        rows.delete(id);
+        keys.delete(m.idempotencyKey);
+        this.byProfile.of(ws).get(m.profileId)?.delete(id);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private indexProfile(ws: string, profileId: string, id: string): void {
+    const index = this.byProfile.of(ws);
+    let ids = index.get(profileId);
+    if (!ids) {
+      ids = new Set();
+      index.set(profileId, ids);
+    }
+    ids.add(id);
+  }
+
+  private redactWhere(ws: string, pred: (m: Message) => boolean): number {
+    let n = 0;
+    for (const m of this.rows.of(ws).values()) {
+      if (pred(m) && (m.content !== null || m.recipient !== null)) {
+        m.content = null;
+        m.recipient = null;
+        n++;
+      }
+    }
+    return n;
+  }
+}
+
+function countsToward(m: Message, limit: SendLimit): boolean {
+  const inWindow =
+    ((m.status === "sent" || m.status === "delivered") && m.sentAt !== null && m.sentAt >= limit.since) ||
+    (m.status === "sending" && m.updatedAt >= limit.since);
+  return (
+    inWindow &&
+    (limit.channel === undefined || m.channel === limit.channel) &&
+    (limit.journeyId === undefined || m.journeyId === limit.journeyId) &&
+    (limit.marketing === undefined || m.marketing === limit.marketing)
+  );
+}

@@ -1,0 +1,4 @@
+import { describeStorageConformance } from "@nudge/core/testkit";
+import { storageMemory } from "@nudge/storage-memory";
+
+describeStorageConformance("memory", () => storageMemory());

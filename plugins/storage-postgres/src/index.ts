@@ -1,0 +1,62 @@
+import { definePlugin, registerStores, type PluginContext } from "@nudge/core";
+import { PostgresStorageConfig } from "./config.js";
+import { PgDatabase } from "./pg-database.js";
+import { PgEnrollmentStore } from "./pg-enrollment-store.js";
+import { PgEventStore } from "./pg-event-store.js";
+import { PgJourneyStore } from "./pg-journey-store.js";
+import { PgMessageStore } from "./pg-message-store.js";
+import { PgProfileStore } from "./pg-profile-store.js";
+import { PgSegmentStore } from "./pg-segment-store.js";
+import { PgTemplateStore } from "./pg-template-store.js";
+import { PgTimerStore } from "./pg-timer-store.js";
+
+interface Instance {
+  db: PgDatabase;
+  events: PgEventStore;
+}
+
+// The descriptor is shared by every Nudge instance; each instance's pool hangs off its own context.
+const instances = new WeakMap<PluginContext, Instance>();
+
+/**
+ * Every storage port in PostgreSQL (pg, one pool per instance): for production, and for several
+ * processes sharing one database. Connects and migrates (under an advisory lock) at start().
+ */
+export const storagePostgres = definePlugin({
+  id: "storage-postgres",
+  kind: "storage",
+  configSchema: PostgresStorageConfig,
+  register(ctx, config) {
+    const db = new PgDatabase(config, ctx.logger);
+    const events = new PgEventStore(db);
+    instances.set(ctx, { db, events });
+    registerStores(ctx, {
+      profiles: new PgProfileStore(db),
+      events,
+      journeys: new PgJourneyStore(db),
+      enrollments: new PgEnrollmentStore(db),
+      timers: new PgTimerStore(db),
+      messages: new PgMessageStore(db),
+      segments: new PgSegmentStore(db),
+      templates: new PgTemplateStore(db),
+      health: db,
+    });
+  },
+  async init(ctx) {
+    await instances.get(ctx)?.db.open(ctx.clock.now());
+  },
+  async close(ctx) {
+    const instance = instances.get(ctx);
+    if (!instance) return;
+    // Appends already on their way finish (or fail loudly) before the pool ends.
+    try {
+      await instance.events.flush();
+    } finally {
+      await instance.db.close();
+    }
+  },
+});
+
+export { PostgresStorageConfig, type PostgresStorageConfigInput } from "./config.js";
+export { PgDatabase } from "./pg-database.js";
+export { MIGRATIONS as POSTGRES_MIGRATIONS } from "./migrations.js";

@@ -1,0 +1,35 @@
+import { z } from "zod";
+
+/** storage-sqlite settings. Every field has a default: `storageSqlite()` alone is a working store. */
+export const SqliteStorageConfig = z
+  .object({
+    /** The database file, relative to the working directory; ":memory:" for a throwaway store. */
+    path: z.string().min(1).default(".nudge/nudge.db"),
+    /**
+     * "full" (default): every commit is fsynced, so an accepted event survives a power cut.
+     * "normal": in WAL mode survives a process crash but may lose the last commits on a power cut.
+     */
+    synchronous: z.enum(["full", "normal"]).default("full"),
+    /** How long a write waits for another process holding the write lock before failing. */
+    busyTimeoutMs: z.number().int().nonnegative().default(5_000),
+    /** Concurrent event appends share one transaction (one fsync). */
+    groupCommit: z
+      .object({
+        /**
+         * How long the first append waits for others to join. 0 (default): until the current turn of the
+         * event loop ends, which gathers every request that arrived while the previous commit ran.
+         */
+        windowMs: z.number().min(0).max(50).default(0),
+        /** A batch this large commits at once, without waiting for the window. */
+        maxBatch: z.number().int().positive().max(10_000).default(1_000),
+      })
+      .strict()
+      .default({ windowMs: 0, maxBatch: 1_000 }),
+    /** A cap on the file size; writes beyond it fail with StorageUnavailableError (as a full disk does). */
+    maxSizeMb: z.number().positive().optional(),
+    /** Rows deleted per statement by retention, so a large purge never blocks the process for long. */
+    deleteChunk: z.number().int().positive().default(5_000),
+  })
+  .strict();
+export type SqliteStorageConfig = z.infer<typeof SqliteStorageConfig>;
+export type SqliteStorageConfigInput = z.input<typeof SqliteStorageConfig>;
