@@ -32,7 +32,9 @@ export function testCertificate(commonName = "sns.test"): { pem: string; private
   const alg = seq(oid("1.2.840.113549.1.1.11"), Buffer.from([0x05, 0x00]));
   const name = seq(set(seq(oid("2.5.4.3"), tlv(0x0c, Buffer.from(commonName)))));
   const serial = randomBytes(8);
-  serial[0]! &= 0x7f;
+  // DER wants a positive INTEGER in its shortest form: a leading 0x00 byte followed by a byte below 0x80
+  // is "illegal padding" to OpenSSL, so the first byte is kept in 0x01..0x7f.
+  serial[0] = (serial[0]! & 0x7f) | 0x01;
   const tbs = seq(
     tlv(0xa0, tlv(0x02, Buffer.from([2]))),
     tlv(0x02, serial),
