@@ -1,4 +1,4 @@
-import { Liquid, type Template } from "liquidjs";
+import { Liquid, Value, type Template } from "liquidjs";
 import type { FieldIssue } from "../errors.js";
 import { TemplateError } from "../errors.js";
 
@@ -34,10 +34,11 @@ export class TemplateRenderer {
     this.liquid = new Liquid({ strictFilters: true, strictVariables: false, ownPropertyOnly: true, jsTruthy: false });
     this.liquid.registerTag("abort", {
       parse(token) {
-        this["args"] = token.args;
+        // A Value evaluates as a generator, so the tag works in renderSync (evalValue would yield a promise).
+        this["reason"] = new Value(token.args, this.liquid);
       },
       *render(ctx) {
-        const value: unknown = yield this.liquid.evalValue(String(this["args"]), ctx);
+        const value: unknown = yield (this["reason"] as Value).value(ctx);
         throw new TemplateAbort(String(value ?? "aborted"));
       },
     });
@@ -64,13 +65,19 @@ export class TemplateRenderer {
 
   /** Renders every string field. Throws TemplateAbort for `{% abort %}`, TemplateError otherwise. */
   async render<T>(content: T, scope: TemplateScope): Promise<T> {
-    return (await this.renderValue(content, scope as Record<string, unknown>)) as T;
+    return this.renderValue(content, scope as Record<string, unknown>) as T;
   }
 
   async renderString(text: string, scope: TemplateScope): Promise<string> {
+    return this.renderText(text, scope as Record<string, unknown>);
+  }
+
+  // Rendering runs synchronously (liquidjs renderSync): scopes are plain data and no filter or tag here
+  // does I/O, so the async renderer would only add a promise per template node.
+  private renderText(text: string, scope: Record<string, unknown>): string {
     if (!text.includes("{")) return text;
     try {
-      return String(await this.liquid.render(this.parse(text), scope as Record<string, unknown>));
+      return String(this.liquid.renderSync(this.parse(text), scope));
     } catch (e) {
       const abort = findAbort(e);
       if (abort) throw abort;
@@ -78,12 +85,12 @@ export class TemplateRenderer {
     }
   }
 
-  private async renderValue(value: unknown, scope: Record<string, unknown>): Promise<unknown> {
-    if (typeof value === "string") return this.renderString(value, scope);
-    if (Array.isArray(value)) return Promise.all(value.map((v) => this.renderValue(v, scope)));
+  private renderValue(value: unknown, scope: Record<string, unknown>): unknown {
+    if (typeof value === "string") return this.renderText(value, scope);
+    if (Array.isArray(value)) return value.map((v) => this.renderValue(v, scope));
     if (value !== null && typeof value === "object") {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = await this.renderValue(v, scope);
+      for (const [k, v] of Object.entries(value)) out[k] = this.renderValue(v, scope);
       return out;
     }
     return value;

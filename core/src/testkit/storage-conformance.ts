@@ -459,6 +459,53 @@ export function describeStorageConformance(name: string, make: () => PluginSpec 
         });
       });
 
+      test("claimSend with several limits: every one is counted, the first reached (in order) refuses", async () => {
+        const pid = "p-limits";
+        for (const channel of ["sms", "sms", "kakao"]) await s.messages.insert(aMessage(A, pid, { status: "sent", sentAt: 1_000, channel }));
+        const m = aMessage(A, pid);
+        await s.messages.insert(m);
+        const claim = (limits: Parameters<MessageStore["claimSend"]>[1]) => s.messages.claimSend({ ...m, status: "sending", updatedAt: 8_000 }, limits);
+        const all = { id: "all", max: 3, since: 0 };
+        const sms = { id: "sms", max: 2, since: 0, channel: "sms" };
+        const kakao = { id: "kakao", max: 2, since: 0, channel: "kakao" };
+        expect(await claim([kakao, sms, all])).toEqual({ claimed: false, reason: "limit", limitId: "sms", count: 2 });
+        expect(await claim([all, sms])).toEqual({ claimed: false, reason: "limit", limitId: "all", count: 3 });
+        expect(await claim([kakao, { ...all, max: 4 }])).toEqual({ claimed: true });
+      });
+
+      test("callers never share state with the store: later changes to a written or read message are not stored", async () => {
+        const m = aMessage(A, "p-iso", {
+          attempts: [{ attempt: 1, channel: "sms", provider: "p", at: 1_500, status: "retrying", cost: { amount: 0, currency: "KRW" }, details: { devices: ["a"] } }],
+          decisions: [{ at: 1_400, policy: "quiet-hours", outcome: "defer", reason: "night", until: 1_500 }],
+        });
+        const expected = structuredClone(m);
+        const { message: returned } = await s.messages.insert(m);
+        const scribble = (x: typeof m) => {
+          x.status = "failed";
+          x.channels.push("push");
+          (x.content!["sms"] as { text: string }).text = "changed";
+          x.attempts[0]!.cost!.amount = 99;
+          (x.attempts[0]!.details!["devices"] as string[]).push("b");
+          x.attempts.push({ ...x.attempts[0]!, attempt: 2 });
+          x.decisions[0]!.reason = "changed";
+        };
+        scribble(m);
+        scribble(returned);
+        scribble((await s.messages.get(A, expected.id))!);
+        expect(await s.messages.get(A, expected.id)).toEqual(expected);
+
+        const claimed = structuredClone({ ...expected, status: "sending" as const });
+        expect(await s.messages.claimSend(claimed, [])).toEqual({ claimed: true });
+        scribble(claimed);
+        expect(await s.messages.get(A, expected.id)).toEqual({ ...expected, status: "sending" });
+
+        const updated = structuredClone({ ...expected, status: "sent" as const });
+        await s.messages.update(updated);
+        scribble(updated);
+        scribble((await s.messages.list(A, { profileId: "p-iso", limit: 1 })).items[0]!);
+        expect(await s.messages.getByKey(A, expected.idempotencyKey)).toEqual({ ...expected, status: "sent" });
+      });
+
       test("claimSend is atomic: 50 concurrent claims under a limit of 2 yield exactly 2", async () => {
         const pid = "p-race";
         const ms = Array.from({ length: 50 }, () => aMessage(A, pid));

@@ -1,5 +1,6 @@
 import type { Message, MessageCountQuery, MessageQuery, MessageStore, Page, SendClaim, SendLimit, SpendQuery, SpendRow } from "@nudge/core";
-import { clone, paginate, Scoped } from "./util.js";
+import { copyMessage } from "./message-copy.js";
+import { paginate, Scoped } from "./util.js";
 
 export class MemoryMessageStore implements MessageStore {
   private readonly rows = new Scoped<Message>();
@@ -10,16 +11,16 @@ export class MemoryMessageStore implements MessageStore {
   async insert(message: Message): Promise<{ message: Message; inserted: boolean }> {
     const keys = this.byKey.of(message.workspaceId);
     const existingId = keys.get(message.idempotencyKey);
-    if (existingId !== undefined) return { message: clone(this.rows.of(message.workspaceId).get(existingId)!), inserted: false };
+    if (existingId !== undefined) return { message: copyMessage(this.rows.of(message.workspaceId).get(existingId)!), inserted: false };
     keys.set(message.idempotencyKey, message.id);
-    this.rows.of(message.workspaceId).set(message.id, clone(message));
+    this.rows.of(message.workspaceId).set(message.id, copyMessage(message));
     this.indexProfile(message.workspaceId, message.profileId, message.id);
-    return { message: clone(message), inserted: true };
+    return { message: copyMessage(message), inserted: true };
   }
 
   async get(ws: string, id: string): Promise<Message | null> {
     const m = this.rows.of(ws).get(id);
-    return m ? clone(m) : null;
+    return m ? copyMessage(m) : null;
   }
 
   async getByKey(ws: string, idempotencyKey: string): Promise<Message | null> {
@@ -28,7 +29,7 @@ export class MemoryMessageStore implements MessageStore {
   }
 
   async update(message: Message): Promise<void> {
-    this.rows.of(message.workspaceId).set(message.id, clone(message));
+    this.rows.of(message.workspaceId).set(message.id, copyMessage(message));
   }
 
   async list(ws: string, q: MessageQuery): Promise<Page<Message>> {
@@ -42,7 +43,7 @@ export class MemoryMessageStore implements MessageStore {
       )
       .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
     const page = paginate(all, q.cursor, q.limit);
-    return { items: page.items.map(clone), nextCursor: page.nextCursor };
+    return { items: page.items.map(copyMessage), nextCursor: page.nextCursor };
   }
 
   async countSent(ws: string, q: MessageCountQuery): Promise<number> {
@@ -71,15 +72,19 @@ export class MemoryMessageStore implements MessageStore {
     if ((stored.status !== "queued" && stored.status !== "deferred") || stored.attempts.length !== message.attempts.length) {
       return { claimed: false, reason: "status", status: stored.status };
     }
-    for (const limit of limits) {
-      let count = 0;
+    if (limits.length > 0) {
+      // One pass over the person's messages counts every limit; the first limit reached, in order, refuses.
+      const counts = limits.map(() => 0);
       for (const id of this.byProfile.of(message.workspaceId).get(message.profileId) ?? []) {
         const m = rows.get(id);
-        if (m && m.id !== message.id && m.profileId === message.profileId && countsToward(m, limit)) count++;
+        if (!m || m.id === message.id || m.profileId !== message.profileId || !mayCount(m)) continue;
+        for (let i = 0; i < limits.length; i++) if (countsToward(m, limits[i]!)) counts[i]!++;
       }
-      if (count >= limit.max) return { claimed: false, reason: "limit", limitId: limit.id, count };
+      for (let i = 0; i < limits.length; i++) {
+        if (counts[i]! >= limits[i]!.max) return { claimed: false, reason: "limit", limitId: limits[i]!.id, count: counts[i]! };
+      }
     }
-    rows.set(message.id, clone(message));
+    rows.set(message.id, copyMessage(message));
     return { claimed: true };
   }
 
@@ -105,7 +110,7 @@ export class MemoryMessageStore implements MessageStore {
 
   async findByProviderMessageId(ws: string, providerMessageId: string): Promise<Message | null> {
     for (const m of this.rows.of(ws).values()) {
-      if (m.attempts.some((a) => a.providerMessageId === providerMessageId)) return clone(m);
+      if (m.attempts.some((a) => a.providerMessageId === providerMessageId)) return copyMessage(m);
     }
     return null;
   }
@@ -163,6 +168,11 @@ export class MemoryMessageStore implements MessageStore {
     }
     return n;
   }
+}
+
+/** Only sent, delivered and sending messages ever count toward a limit. */
+function mayCount(m: Message): boolean {
+  return m.status === "sent" || m.status === "delivered" || m.status === "sending";
 }
 
 function countsToward(m: Message, limit: SendLimit): boolean {

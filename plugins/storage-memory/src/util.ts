@@ -9,12 +9,20 @@ import type { Page } from "@nudge/core";
 export const clone = <T>(v: T): T => copy(v) as T;
 
 function copy(v: unknown): unknown {
-  if (v === null || typeof v !== "object") return v;
-  if (Array.isArray(v)) return v.map(copy);
+  if (typeof v !== "object" || v === null) return v;
+  if (Array.isArray(v)) {
+    const out: unknown[] = new Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = copy(v[i]);
+    return out;
+  }
   const proto: unknown = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) return structuredClone(v);
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v)) out[k] = copy((v as Record<string, unknown>)[k]);
+  // A spread copies the scalars in one step (V8 clones the shape); only nested values need the walk.
+  const out: Record<string, unknown> = { ...v };
+  for (const k of Object.keys(out)) {
+    const x = out[k];
+    if (typeof x === "object" && x !== null) out[k] = copy(x);
+  }
   return out;
 }
 
