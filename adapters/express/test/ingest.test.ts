@@ -97,6 +97,20 @@ describe("ingest API", () => {
     expect(accepted).toEqual([]);
   });
 
+  it("batch: a contact trait the core cannot normalize refuses the whole batch, named by index", async () => {
+    const res = await post("/v1/batch")
+      .send({
+        batch: [
+          { type: "track", userId: "u1", event: "viewed" },
+          { type: "identify", userId: "u2", traits: { phone: "call me maybe" } },
+        ],
+      })
+      .expect(400);
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(["batch[1].traits.phone"]);
+    expect(accepted).toEqual([]);
+    expect(await t.nudge.profiles.find({ userId: "u1" })).toBeNull();
+  });
+
   it("batch: more than 500 items is 400; an empty batch is 400", async () => {
     const batch = Array.from({ length: 501 }, (_, i) => ({ type: "track", userId: "u", event: `e${i}` }));
     const res = await post("/v1/batch").send({ batch }).expect(400);

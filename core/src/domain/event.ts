@@ -37,6 +37,13 @@ export const IdentifyInput = z
   .refine(needsIdentity, identityMessage);
 export type IdentifyInput = z.input<typeof IdentifyInput>;
 
+/** One item of `nudge.batch()`: a track or identify call tagged with its type. */
+export const BatchItem = z.discriminatedUnion("type", [
+  TrackInput.safeExtend({ type: z.literal("track") }),
+  IdentifyInput.safeExtend({ type: z.literal("identify") }),
+]);
+export type BatchItem = z.input<typeof BatchItem>;
+
 export const EventType = z.enum(["track", "identify"]);
 
 /** A stored event. `messageId` is the idempotency key: one event per (workspace, messageId). */

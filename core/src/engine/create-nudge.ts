@@ -19,6 +19,7 @@ import { DISPATCH_SERVICES } from "./dispatch/dispatch-services.js";
 import { ChannelRegistryToken, InstanceContainerToken, PluginRuntimeToken, PoliciesToken } from "./engine-tokens.js";
 import { Hooks } from "./hooks.js";
 import { IngestService } from "./ingest/ingest-service.js";
+import { RecentEvents } from "./ingest/recent-events.js";
 import { JourneyService } from "./journeys/journey-service.js";
 import { JOURNEY_SERVICES, wireJourneys } from "./journeys/wire-journeys.js";
 import { Nudge } from "./nudge.js";
@@ -43,6 +44,7 @@ export interface NudgeOptions {
 }
 
 const ENGINE_SERVICES: Constructor<unknown>[] = [
+  RecentEvents,
   ...PROFILE_SERVICES,
   ...SEGMENT_SERVICES,
   ProfileService,

@@ -22,6 +22,8 @@ import { DeliveryReports } from "./dispatch/delivery-reports.js";
 import { DirectSender } from "./dispatch/direct-send.js";
 import { CostReport, type CostQuery, type CostSummary } from "./dispatch/cost-report.js";
 import type { Message } from "../domain/message.js";
+import type { NudgeEvent } from "../domain/event.js";
+import type { Profile } from "../domain/profile.js";
 import type { PluginRuntime } from "./plugin-runtime.js";
 import { PluginRuntimeToken } from "./engine-tokens.js";
 import type { InstanceContainer } from "../container/plugin-context.js";
@@ -100,11 +102,23 @@ export class Nudge {
   /** Records who a person is and their traits; links an anonymousId to a userId. */
   async identify(input: unknown): Promise<Accepted> {
     this.assertRunning();
-    return this.ingest.identify(input, async (profile, event) => {
-      const props = event.properties as { traits: Record<string, unknown>; traitsOnce: Record<string, unknown> };
-      return (await this.profiles.applyTraits(profile.id, props.traits, props.traitsOnce, event.timestamp)) ?? profile;
-    });
+    return this.ingest.identify(input, this.applyTraits);
   }
+
+  /**
+   * Records many calls at once: `[{ type: "track", ... }, { type: "identify", ... }]`. All or nothing:
+   * one invalid item refuses the whole batch with a ValidationError naming each bad field by index.
+   * Each person's items apply in order; the events are stored in one write. One result per item.
+   */
+  async batch(items: readonly unknown[]): Promise<Accepted[]> {
+    this.assertRunning();
+    return this.ingest.batch(items, this.applyTraits);
+  }
+
+  private readonly applyTraits = async (profile: Profile, event: NudgeEvent): Promise<Profile> => {
+    const props = event.properties as { traits: Record<string, unknown>; traitsOnce: Record<string, unknown> };
+    return (await this.profiles.applyTraits(profile.id, props.traits, props.traitsOnce, event.timestamp)) ?? profile;
+  };
 
   /** Reads a port of this instance (adapters use this; plugins get a PluginContext instead). */
   resolve<T>(token: Token<T>): T {

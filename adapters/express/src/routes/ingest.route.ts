@@ -1,10 +1,6 @@
-import type { Accepted } from "@nudge/core";
-import { chains, runChains } from "../batch-chains.js";
+import { ValidationError, type Accepted } from "@nudge/core";
 import { AcceptedResponse, ingestSchemas } from "../ingest-schemas.js";
 import { defineRoute, type RouteContext, type RouteSpec } from "../route-spec.js";
-
-/** People of one batch ingested at once: enough for a store to group their writes, few enough to keep memory flat. */
-const BATCH_CONCURRENCY = 64;
 
 /** POST /v1/track, /v1/identify, /v1/batch: the ingest API, answered 202 once the events are stored. */
 export function ingestRoutes({ nudge, options }: RouteContext): RouteSpec[] {
@@ -51,11 +47,14 @@ export function ingestRoutes({ nudge, options }: RouteContext): RouteSpec[] {
       body: { kind: "json", schema: schemas.batch, limit: options.batch.bodyLimit },
       responses: ok,
       async handle({ body }) {
-        // Validated as a whole above. Each person's items apply in order; different people concurrently.
-        const results = await runChains(chains(body.batch), BATCH_CONCURRENCY, ({ type, ...call }) =>
-          type === "track" ? nudge.track(call) : nudge.identify(call),
-        );
-        return { status: 202, body: accepted(results) };
+        // Validated as a whole above (with the HTTP rules); the core stores the batch in one write. What only
+        // the core can refuse (a contact trait it cannot normalize) is named as the body's field too.
+        try {
+          return { status: 202, body: accepted(await nudge.batch(body.batch)) };
+        } catch (e) {
+          if (e instanceof ValidationError) throw new ValidationError("batch", e.issues.map((i) => ({ path: `batch${i.path}`, message: i.message })));
+          throw e;
+        }
       },
     }),
   ];

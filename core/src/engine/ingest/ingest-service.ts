@@ -1,15 +1,18 @@
-import { randomUUID } from "node:crypto";
 import { inject, injectable } from "tsyringe";
-import { ValidationError } from "../../errors.js";
-import { IdentifyInput, TrackInput, type NudgeEvent } from "../../domain/event.js";
+import type { z } from "zod";
+import { ValidationError, type FieldIssue } from "../../errors.js";
+import { BatchItem, IdentifyInput, TrackInput, type NudgeEvent } from "../../domain/event.js";
 import type { Profile } from "../../domain/profile.js";
 import type { Clock } from "../../ports/clock.js";
 import type { JobQueue } from "../../ports/job-queue.js";
 import type { EventStore } from "../../ports/stores.js";
 import { Tokens } from "../../tokens.js";
 import type { Hooks } from "../hooks.js";
-import { ProfileService } from "../profiles/profile-service.js";
+import { ProfileService, type IdentityRef } from "../profiles/profile-service.js";
 import { ContactNormalizer } from "../profiles/contact-normalizer.js";
+import { chains, runChains } from "./batch-chains.js";
+import { eventId, randomMessageId } from "./event-ids.js";
+import { RecentEvents } from "./recent-events.js";
 
 export interface Accepted {
   /** false when the messageId was seen before: nothing new was stored. */
@@ -19,6 +22,33 @@ export interface Accepted {
 }
 
 export const PROCESS_EVENT_JOB = "event.process";
+
+/** Applies an identify call's traits to its person, after the event is stored and before it is processed. */
+export type ApplyTraits = (profile: Profile, event: NudgeEvent) => Promise<Profile>;
+
+/** People of one batch resolved at once: enough to overlap their reads and writes, few enough to keep memory flat. */
+const BATCH_CONCURRENCY = 64;
+
+/** A validated call, before its person is known. */
+interface Call {
+  type: NudgeEvent["type"];
+  name: string;
+  messageId: string | undefined;
+  userId: string | undefined;
+  anonymousId: string | undefined;
+  properties: Record<string, unknown>;
+  context: Record<string, unknown>;
+  timestamp: number | undefined;
+}
+
+/** One call of a batch on its way in: its place in the batch, its person, its event. */
+interface Slot {
+  index: number;
+  call: Call;
+  profile?: Profile;
+  created?: boolean;
+  event?: NudgeEvent;
+}
 
 /**
  * The front door: validate, resolve the person, store the event (deduplicated by messageId), then hand
@@ -35,89 +65,73 @@ export class IngestService {
     @inject(Tokens.Hooks) private readonly hooks: Hooks,
     @inject(ProfileService) private readonly profiles: ProfileService,
     @inject(ContactNormalizer) private readonly contacts: ContactNormalizer,
+    @inject(RecentEvents) private readonly recent: RecentEvents,
   ) {}
 
   async track(input: unknown): Promise<Accepted> {
     const parsed = TrackInput.safeParse(input);
     if (!parsed.success) throw ValidationError.fromZod("track call", parsed.error);
-    const t = parsed.data;
-    const profile = await this.profiles.resolve(t);
-    return this.accept(profile, {
-      type: "track",
-      name: t.event,
-      messageId: t.messageId,
-      userId: t.userId,
-      anonymousId: t.anonymousId,
-      properties: t.properties ?? {},
-      context: t.context ?? {},
-      timestamp: t.timestamp,
-    });
+    const call = trackCall(parsed.data);
+    const profile = await this.profiles.resolve(call);
+    return this.accept(profile, call);
   }
 
-  async identify(input: unknown, applyTraits: (profile: Profile, event: NudgeEvent) => Promise<Profile>): Promise<Accepted> {
+  async identify(input: unknown, applyTraits: ApplyTraits): Promise<Accepted> {
     const parsed = IdentifyInput.safeParse(input);
     if (!parsed.success) throw ValidationError.fromZod("identify call", parsed.error);
-    const t = parsed.data;
     // Contact traits are normalized, and a bad one refused naming it, before anything is stored.
-    const traits = this.contacts.identify(t.traits ?? {}, t.traitsOnce ?? {});
-    const profile = await this.profiles.resolve(t);
-    return this.accept(
-      profile,
-      {
-        type: "identify",
-        name: "identify",
-        messageId: t.messageId,
-        userId: t.userId,
-        anonymousId: t.anonymousId,
-        properties: { traits: traits.traits, traitsOnce: traits.traitsOnce },
-        context: t.context ?? {},
-        timestamp: t.timestamp,
-      },
-      applyTraits,
-    );
+    const call = this.identifyCall(parsed.data);
+    const profile = await this.profiles.resolve(call);
+    return this.accept(profile, call, applyTraits);
   }
 
-  private async accept(
-    profile: Profile,
-    e: {
-      type: NudgeEvent["type"];
-      name: string;
-      messageId: string | undefined;
-      userId: string | undefined;
-      anonymousId: string | undefined;
-      properties: Record<string, unknown>;
-      context: Record<string, unknown>;
-      timestamp: number | undefined;
-    },
-    beforeQueue?: (profile: Profile, event: NudgeEvent) => Promise<Profile>,
-  ): Promise<Accepted> {
+  /**
+   * Many track and identify calls at once, all or nothing: every item is validated first, and one bad
+   * item refuses the whole batch with a ValidationError naming each bad field by index (`[3].event`).
+   * Each person's items apply in order; the events of the batch are stored in one write.
+   */
+  async batch(input: unknown, applyTraits: ApplyTraits): Promise<Accepted[]> {
+    const slots = this.validateBatch(input);
+    const results: Accepted[] = new Array<Accepted>(slots.length);
+    const people = chains(slots.map((s) => ({ ...ref(s.call), slot: s })));
+    const single = people.filter((c) => c.every((x) => x.userId === c[0]!.userId && x.anonymousId === c[0]!.anonymousId));
+    const linking = people.filter((c) => !single.includes(c));
+    // A person whose items name different ids (an identify joining a visitor to a userId) goes item by
+    // item, as single calls do: a merge then moves the events already stored before it.
+    const oneByOne = runChains(linking, BATCH_CONCURRENCY, async ({ slot }) => {
+      const profile = await this.profiles.resolve(slot.call);
+      results[slot.index] = await this.accept(profile, slot.call, slot.call.type === "identify" ? applyTraits : undefined);
+    });
+    await Promise.all([oneByOne, this.together(single, results, applyTraits)]);
+    return results;
+  }
+
+  /** People whose items all name the same ids: one resolve each, then every event in one write. */
+  private async together(people: { slot: Slot }[][], results: Accepted[], applyTraits: ApplyTraits): Promise<void> {
+    if (people.length === 0) return;
+    await runChains(
+      people.map((c) => [c]),
+      BATCH_CONCURRENCY,
+      async (chain) => {
+        const profile = await this.profiles.resolve(chain[0]!.slot.call);
+        const created = this.profiles.consumeCreated(profile.id);
+        chain.forEach(({ slot }, i) => {
+          slot.profile = profile;
+          slot.created = created && i === 0;
+        });
+      },
+    );
     const now = this.clock.now();
-    // A person seen for the first time: segments evaluate them in full once this event is stored.
-    const created = this.profiles.consumeCreated(profile.id);
-    const event: NudgeEvent = {
-      workspaceId: this.ws,
-      id: randomUUID(),
-      messageId: e.messageId ?? randomUUID(),
-      type: e.type,
-      name: e.name,
-      profileId: profile.id,
-      userId: e.userId ?? null,
-      anonymousId: e.anonymousId ?? null,
-      properties: e.properties,
-      context: e.context,
-      timestamp: e.timestamp ?? now,
-      receivedAt: now,
-      processedAt: null,
-    };
-    const inserted = await this.events.append(event);
-    if (!inserted) {
-      const existing = await this.events.getByMessageId(this.ws, event.messageId);
-      return { accepted: false, eventId: existing?.id ?? event.id, profileId: existing?.profileId ?? profile.id };
-    }
-    if (beforeQueue) await beforeQueue(profile, event);
-    this.hooks.emit("event.accepted", event);
-    await this.queue.add({ name: PROCESS_EVENT_JOB, data: { messageId: event.messageId, profileId: profile.id, event: event.name, type: event.type, created }, key: profile.id });
-    return { accepted: true, eventId: event.id, profileId: profile.id };
+    const slots = people.flatMap((c) => c.map((x) => x.slot));
+    for (const s of slots) s.event = this.toEvent(s.profile!, s.call, now);
+    const inserted = await this.events.appendMany(slots.map((s) => s.event!));
+    await Promise.all(slots.map(async (s, i) => (results[s.index] = inserted[i] ? fresh(s) : await this.duplicate(s.event!, s.profile!))));
+    // Traits land before any of the person's events is processed; then the jobs, in each person's order.
+    const stored = people.map((c) => c.map((x) => x.slot).filter((s) => results[s.index]!.accepted));
+    await runChains(stored, BATCH_CONCURRENCY, async (s) => {
+      if (s.call.type === "identify") s.profile = await applyTraits(s.profile!, s.event!);
+    });
+    for (const chain of stored) for (const s of chain) await this.enqueue(s.event!, s.created === true);
   }
 
   /** Re-queues events stored but never processed (after a crash). Returns how many. */
@@ -128,4 +142,110 @@ export class IngestService {
     }
     return pending.length;
   }
+
+  private validateBatch(input: unknown): Slot[] {
+    if (!Array.isArray(input)) throw new ValidationError("batch", [{ path: "(root)", message: "must be an array of track and identify calls" }]);
+    const issues: FieldIssue[] = [];
+    const slots: Slot[] = [];
+    input.forEach((item: unknown, index) => {
+      const parsed = BatchItem.safeParse(item);
+      if (!parsed.success) {
+        issues.push(...ValidationError.fromZod("batch item", parsed.error, `[${index}]`).issues);
+        return;
+      }
+      const { type, ...rest } = parsed.data;
+      if (type === "track") {
+        slots.push({ index, call: trackCall(rest as z.output<typeof TrackInput>) });
+        return;
+      }
+      try {
+        slots.push({ index, call: this.identifyCall(rest as z.output<typeof IdentifyInput>) });
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        issues.push(...e.issues.map((i) => ({ path: `[${index}].${i.path}`, message: i.message })));
+      }
+    });
+    if (issues.length > 0) throw new ValidationError("batch", issues);
+    return slots;
+  }
+
+  private identifyCall(t: z.output<typeof IdentifyInput>): Call {
+    const traits = this.contacts.identify(t.traits ?? {}, t.traitsOnce ?? {});
+    return {
+      type: "identify",
+      name: "identify",
+      messageId: t.messageId,
+      userId: t.userId,
+      anonymousId: t.anonymousId,
+      properties: { traits: traits.traits, traitsOnce: traits.traitsOnce },
+      context: t.context ?? {},
+      timestamp: t.timestamp,
+    };
+  }
+
+  private toEvent(profile: Profile, c: Call, now: number): NudgeEvent {
+    return {
+      workspaceId: this.ws,
+      id: eventId(now),
+      messageId: c.messageId ?? randomMessageId(),
+      type: c.type,
+      name: c.name,
+      profileId: profile.id,
+      userId: c.userId ?? null,
+      anonymousId: c.anonymousId ?? null,
+      properties: c.properties,
+      context: c.context,
+      timestamp: c.timestamp ?? now,
+      receivedAt: now,
+      processedAt: null,
+    };
+  }
+
+  private async accept(profile: Profile, call: Call, beforeQueue?: ApplyTraits): Promise<Accepted> {
+    // A person seen for the first time: segments evaluate them in full once this event is stored.
+    const created = this.profiles.consumeCreated(profile.id);
+    const event = this.toEvent(profile, call, this.clock.now());
+    const inserted = await this.events.append(event);
+    if (!inserted) return this.duplicate(event, profile);
+    if (beforeQueue) await beforeQueue(profile, event);
+    await this.enqueue(event, created);
+    return { accepted: true, eventId: event.id, profileId: profile.id };
+  }
+
+  private async duplicate(event: NudgeEvent, profile: Profile): Promise<Accepted> {
+    const existing = await this.events.getByMessageId(this.ws, event.messageId);
+    return { accepted: false, eventId: existing?.id ?? event.id, profileId: existing?.profileId ?? profile.id };
+  }
+
+  private async enqueue(event: NudgeEvent, created: boolean): Promise<void> {
+    this.hooks.emit("event.accepted", event);
+    // Processing usually starts before anything else could change the event: it reads this copy.
+    this.recent.put(event);
+    await this.queue.add({
+      name: PROCESS_EVENT_JOB,
+      data: { messageId: event.messageId, profileId: event.profileId, event: event.name, type: event.type, created },
+      key: event.profileId,
+    });
+  }
+}
+
+function trackCall(t: z.output<typeof TrackInput>): Call {
+  return {
+    type: "track",
+    name: t.event,
+    messageId: t.messageId,
+    userId: t.userId,
+    anonymousId: t.anonymousId,
+    properties: t.properties ?? {},
+    context: t.context ?? {},
+    timestamp: t.timestamp,
+  };
+}
+
+function fresh(s: Slot): Accepted {
+  return { accepted: true, eventId: s.event!.id, profileId: s.profile!.id };
+}
+
+function ref(c: Call): IdentityRef {
+  return { userId: c.userId, anonymousId: c.anonymousId };
 }

@@ -9,6 +9,7 @@ import type { Logger } from "../../ports/logger.js";
 import type { EnrollmentStore, EventStore, ProfileStore, Timer } from "../../ports/stores.js";
 import { Tokens } from "../../tokens.js";
 import { matchesFilters } from "../compare.js";
+import { RecentEvents } from "../ingest/recent-events.js";
 import { JourneyRunner } from "./journey-runner.js";
 import { JourneyService, type LiveJourney } from "./journey-service.js";
 import { JourneyTimers } from "./journey-timers.js";
@@ -17,6 +18,13 @@ import { awaitedIndex } from "./steps/wait-for-event.step.js";
 const CONFLICT_RETRIES = 3;
 /** A poison event stops being retried after this many failures (it is still replayed at the next start). */
 const MAX_EVENT_RETRIES = 10;
+
+/** Whether the event starts (or, for inactivity, re-arms) this journey for its person. */
+function triggeredBy(live: LiveJourney, event: NudgeEvent): boolean {
+  const t = live.version.definition.trigger;
+  if (t.type === "event") return t.event === event.name && matchesFilters(event.properties, t.where);
+  return t.type === "inactivity" && (t.event === undefined || t.event === event.name);
+}
 
 function plus(at: number, iso: string): number {
   return DateTime.fromMillis(at, { zone: "utc" }).plus(Duration.fromISO(iso)).toMillis();
@@ -39,6 +47,7 @@ export class JourneyEventRouter {
     @inject(JourneyRunner) private readonly runner: JourneyRunner,
     @inject(JourneyTimers) private readonly timers: JourneyTimers,
     @inject(Tokens.Logger) private readonly logger: Logger,
+    @inject(RecentEvents) private readonly recent: RecentEvents,
   ) {}
 
   /**
@@ -62,14 +71,17 @@ export class JourneyEventRouter {
   }
 
   private async processOnce(messageId: string): Promise<string | undefined> {
-    const event = await this.events.getByMessageId(this.ws, messageId);
+    const event = this.recent.take(messageId) ?? (await this.events.getByMessageId(this.ws, messageId));
     if (!event || event.processedAt !== null) return event?.profileId;
     if (event.type === "track") {
-      const profile = await this.profiles.get(this.ws, event.profileId);
+      // The person is read only when some journey reacts to this event: most events trigger nothing.
+      const triggered = (await this.journeys.published()).filter((live) => triggeredBy(live, event));
+      const watched = await this.journeys.watches(event.name);
+      const profile = triggered.length > 0 || watched ? await this.profiles.get(this.ws, event.profileId) : null;
       if (profile) {
         // People already in journeys first, so the event that enrols someone does not also end their new wait.
-        if (await this.journeys.watches(event.name)) await this.toEnrollments(event);
-        for (const live of await this.journeys.published()) await this.trigger(live, profile, event);
+        if (watched) await this.toEnrollments(event);
+        for (const live of triggered) await this.trigger(live, profile, event);
       }
     }
     await this.events.markProcessed(this.ws, [event.id], this.clock.now());
@@ -118,10 +130,10 @@ export class JourneyEventRouter {
 
   private async trigger(live: LiveJourney, profile: Profile, event: NudgeEvent): Promise<void> {
     const t = live.version.definition.trigger;
-    if (t.type === "event" && t.event === event.name && matchesFilters(event.properties, t.where)) {
+    if (t.type === "event") {
       // No recovery timer: until the run ends the event is unprocessed, and processing it again resumes the run.
       await this.runner.enroll(live, profile, { key: event.id, event }, 0, false);
-    } else if (t.type === "inactivity" && (t.event === undefined || t.event === event.name)) {
+    } else if (t.type === "inactivity") {
       // Re-armed by every matching event: the timer only fires after `after` without one.
       const due = plus(event.timestamp, t.after);
       if (due > this.clock.now()) await this.timers.scheduleInactivity(live.head.journeyId, profile.id, due);

@@ -4,6 +4,7 @@ import type { ContactPoints, Profile } from "../../domain/profile.js";
 import type { Clock } from "../../ports/clock.js";
 import type { EnrollmentStore, EventStore, MessageStore, ProfileStore, SegmentStore } from "../../ports/stores.js";
 import { Tokens } from "../../tokens.js";
+import { RecentEvents } from "../ingest/recent-events.js";
 import { SegmentUpdater } from "../segments/segment-updater.js";
 
 const MAX_CONFLICT_RETRIES = 5;
@@ -24,6 +25,7 @@ export class IdentityMerger {
     @inject(Tokens.SegmentStore) private readonly segments: SegmentStore,
     @inject(Tokens.Clock) private readonly clock: Clock,
     @inject(SegmentUpdater) private readonly segmentUpdater: SegmentUpdater,
+    @inject(RecentEvents) private readonly recent: RecentEvents,
   ) {}
 
   /**
@@ -34,12 +36,14 @@ export class IdentityMerger {
     // Histories move before the source is deleted: a crash midway leaves both profiles, and repeating
     // the merge finishes it.
     await this.events.reassignProfile(this.ws, source.id, target.id);
+    this.recent.forgetProfile(source.id);
     await this.enrollments.reassignProfile(this.ws, source.id, target.id);
     await this.messages.reassignProfile(this.ws, source.id, target.id);
     await this.segments.removeProfile(this.ws, source.id);
     await this.profiles.delete(this.ws, source.id);
     // An event accepted for the source while it was being merged lands here too.
     await this.events.reassignProfile(this.ws, source.id, target.id);
+    this.recent.forgetProfile(source.id);
     const merged = await this.saveMerged(source, target.id, options.keepUserId === true);
     await this.segmentUpdater.request(merged.id, { all: true });
     return merged;

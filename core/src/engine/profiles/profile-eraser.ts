@@ -2,6 +2,7 @@ import { inject, injectable } from "tsyringe";
 import type { Logger } from "../../ports/logger.js";
 import type { EnrollmentStore, EventStore, MessageStore, ProfileStore, SegmentStore } from "../../ports/stores.js";
 import { Tokens } from "../../tokens.js";
+import { RecentEvents } from "../ingest/recent-events.js";
 
 /** What an erasure removed. */
 export interface ErasureReport {
@@ -29,11 +30,13 @@ export class ProfileEraser {
     @inject(Tokens.MessageStore) private readonly messages: MessageStore,
     @inject(Tokens.SegmentStore) private readonly segments: SegmentStore,
     @inject(Tokens.Logger) private readonly logger: Logger,
+    @inject(RecentEvents) private readonly recent: RecentEvents,
   ) {}
 
   async erase(profileId: string): Promise<ErasureReport> {
     const found = (await this.profiles.get(this.ws, profileId)) !== null;
     const eventsDeleted = await this.events.deleteByProfile(this.ws, profileId);
+    this.recent.forgetProfile(profileId);
     const enrollmentsDeleted = await this.enrollments.deleteByProfile(this.ws, profileId);
     const messagesRedacted = await this.messages.redactByProfile(this.ws, profileId);
     await this.segments.removeProfile(this.ws, profileId);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chains, runChains } from "../src/batch-chains.js";
+import { chains, runChains } from "../src/engine/ingest/batch-chains.js";
 
 describe("batch chains", () => {
   it("keeps each person's items together and in order, linking ids an identify joins", () => {

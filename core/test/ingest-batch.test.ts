@@ -1,0 +1,189 @@
+import { describe, expect, it } from "vitest";
+import { Tokens, ValidationError, type Nudge } from "@nudge/core";
+import { RecentEvents } from "../src/engine/ingest/recent-events.js";
+import { makeNudge } from "./helpers.js";
+import { publish, start, testChannels } from "./journeys-support.js";
+
+async function storedEvents(nudge: Nudge, profileId: string) {
+  return nudge.resolve(Tokens.EventStore).listByProfile("acme", profileId, { limit: 100 });
+}
+
+describe("ingest: nudge.batch()", () => {
+  it("refuses the whole batch naming every bad item by index, and stores nothing", async () => {
+    const { nudge } = await makeNudge();
+    await nudge.start();
+    const appends: number[] = [];
+    const store = nudge.resolve(Tokens.EventStore);
+    const appendMany = store.appendMany.bind(store);
+    store.appendMany = async (events) => (appends.push(events.length), appendMany(events));
+
+    const bad = nudge.batch([
+      { type: "track", userId: "u1", event: "viewed" },
+      { type: "track", userId: "u1" },
+      { type: "identify", userId: "u2", traits: { phone: "not a phone" } },
+      { type: "track", event: "viewed" },
+      { type: "alias", userId: "u3" },
+    ]);
+    const err = (await bad.catch((e: unknown) => e)) as ValidationError;
+    expect(err).toBeInstanceOf(ValidationError);
+    const paths = err.issues.map((i) => i.path);
+    expect(paths).toContain("[1].event");
+    expect(paths).toContain("[2].traits.phone");
+    expect(paths).toContain("[3].userId");
+    expect(paths.some((p) => p.startsWith("[4]"))).toBe(true);
+    expect(paths.some((p) => p.startsWith("[0]"))).toBe(false);
+    expect(appends).toEqual([]);
+    expect(await nudge.profiles.find({ userId: "u1" })).toBeNull();
+    expect(await nudge.profiles.find({ userId: "u2" })).toBeNull();
+    await expect(nudge.batch("not a list" as never)).rejects.toThrow(/must be an array/);
+    await nudge.stop();
+  });
+
+  it("keeps each person's items in order, an identify linking the anonymous visitor, the others stored in one write", async () => {
+    const { nudge, clock } = await makeNudge();
+    await nudge.start();
+    const appends: number[] = [];
+    const store = nudge.resolve(Tokens.EventStore);
+    const appendMany = store.appendMany.bind(store);
+    store.appendMany = async (events) => (appends.push(events.length), appendMany(events));
+
+    const t0 = clock.now();
+    const results = await nudge.batch([
+      { type: "track", anonymousId: "a1", event: "page_viewed", timestamp: t0 - 3000 },
+      { type: "track", userId: "u2", event: "page_viewed" },
+      { type: "identify", userId: "u1", anonymousId: "a1", traits: { name: "Minji", phone: "010-1234-5678" }, timestamp: t0 - 2000 },
+      { type: "track", userId: "u1", event: "order_completed", properties: { total: 30_000 }, timestamp: t0 - 1000 },
+      { type: "track", userId: "u2", event: "page_viewed" },
+    ]);
+    await nudge.drain();
+
+    // u2's items share one write; the visitor who identifies goes item by item, as single calls do.
+    expect(appends).toEqual([2]);
+    expect(results.map((r) => r.accepted)).toEqual([true, true, true, true, true]);
+    // The anonymous visitor and the identified person are one profile; u2 is another.
+    const [anon, u2a, known, order, u2b] = results;
+    expect(new Set([anon!.profileId, known!.profileId, order!.profileId]).size).toBe(1);
+    expect(u2a!.profileId).toBe(u2b!.profileId);
+    expect(u2a!.profileId).not.toBe(known!.profileId);
+    const person = (await nudge.profiles.find({ anonymousId: "a1" }))!;
+    expect(person.userId).toBe("u1");
+    expect(person.traits).toMatchObject({ name: "Minji" });
+    expect(person.contacts.phone).toBe("+821012345678");
+    expect((await storedEvents(nudge, person.id)).map((e) => e.name)).toEqual(["order_completed", "identify", "page_viewed"]);
+    // Every event was processed.
+    expect(await nudge.resolve(Tokens.EventStore).listUnprocessed("acme", 100)).toEqual([]);
+    await nudge.stop();
+  });
+
+  it("stores the events of people who name the same ids throughout in one write, one resolve per person", async () => {
+    const { nudge } = await makeNudge();
+    await nudge.start();
+    const appends: number[] = [];
+    const store = nudge.resolve(Tokens.EventStore);
+    const appendMany = store.appendMany.bind(store);
+    store.appendMany = async (events) => (appends.push(events.length), appendMany(events));
+    const profiles = nudge.resolve(Tokens.ProfileStore);
+    const getByUserId = profiles.getByUserId.bind(profiles);
+    let lookups = 0;
+    profiles.getByUserId = async (ws, id) => (lookups++, getByUserId(ws, id));
+    const results = await nudge.batch(
+      Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? { type: "identify", userId: `u${i % 10}`, traits: { n: i } } : { type: "track", userId: `u${i % 10}`, event: "viewed" })),
+    );
+    await nudge.drain();
+    expect(appends).toEqual([300]);
+    expect(lookups).toBe(10);
+    expect(new Set(results.map((r) => r.profileId)).size).toBe(10);
+    // Traits applied in each person's order: the last identify of u0 (item 270) wins.
+    expect((await nudge.profiles.find({ userId: "u0" }))?.traits).toEqual({ n: 270 });
+    expect(await store.listUnprocessed("acme", 1000)).toEqual([]);
+    await nudge.stop();
+  });
+
+  it("reports repeated messageIds (earlier, or twice in the batch) as duplicates, in item order, storing them once", async () => {
+    const { nudge } = await makeNudge();
+    await nudge.start();
+    const first = await nudge.track({ userId: "u1", event: "viewed", messageId: "m-1" });
+    const results = await nudge.batch([
+      { type: "track", userId: "u1", event: "viewed", messageId: "m-1" },
+      { type: "track", userId: "u1", event: "clicked", messageId: "m-2" },
+      { type: "track", userId: "u1", event: "clicked", messageId: "m-2" },
+      { type: "track", userId: "u3", event: "viewed" },
+    ]);
+    await nudge.drain();
+    expect(results.map((r) => r.accepted)).toEqual([false, true, false, true]);
+    expect(results[0]!.eventId).toBe(first.eventId);
+    expect(results[2]!.eventId).toBe(results[1]!.eventId);
+    expect((await storedEvents(nudge, first.profileId)).map((e) => e.messageId).sort()).toEqual(["m-1", "m-2"]);
+    await nudge.stop();
+  });
+
+  it("journeys see each person's traits from an identify earlier in the same batch", async () => {
+    const channels = testChannels(["sms"]);
+    const { nudge } = await start({ channels: channels.plugin });
+    await publish(nudge, {
+      id: "welcome",
+      trigger: { type: "event", event: "signed_up" },
+      steps: [{ id: "hello", type: "send", channel: "sms", content: { text: "Welcome, {{ profile.traits.name }}" } }],
+    });
+    await nudge.batch([
+      { type: "identify", userId: "p1", traits: { name: "Minji" } },
+      { type: "track", userId: "p1", event: "signed_up" },
+      { type: "identify", userId: "p2", traits: { name: "Sam" } },
+      { type: "track", userId: "p2", event: "signed_up" },
+    ]);
+    await nudge.drain();
+    expect(channels.calls.map((c) => `${c.to}: ${c.text}`).sort()).toEqual(["p1: Welcome, Minji", "p2: Welcome, Sam"]);
+    await nudge.stop();
+  });
+});
+
+describe("ingest: events handed to their processing job", () => {
+  it("a job processes the accepted event without reading it back from the store", async () => {
+    const { nudge } = await makeNudge();
+    await nudge.start();
+    const store = nudge.resolve(Tokens.EventStore);
+    const getByMessageId = store.getByMessageId.bind(store);
+    let reads = 0;
+    store.getByMessageId = async (ws, id) => (reads++, getByMessageId(ws, id));
+    await nudge.batch(Array.from({ length: 50 }, (_, i) => ({ type: "track", userId: `u${i % 7}`, event: "viewed" })));
+    await nudge.track({ userId: "u1", event: "viewed" });
+    await nudge.drain();
+    expect(reads).toBe(0);
+    expect(await store.listUnprocessed("acme", 100)).toEqual([]);
+    await nudge.stop();
+  });
+
+  it("forgets a person's pending events when they are merged away or erased", async () => {
+    const recent = new RecentEvents();
+    const event = (messageId: string, profileId: string) =>
+      ({ workspaceId: "acme", id: messageId, messageId, type: "track", name: "x", profileId, userId: null, anonymousId: null, properties: {}, context: {}, timestamp: 0, receivedAt: 0, processedAt: null }) as const;
+    recent.put(event("m1", "p1"));
+    recent.put(event("m2", "p1"));
+    recent.put(event("m3", "p2"));
+    recent.forgetProfile("p1");
+    expect(recent.take("m1")).toBeUndefined();
+    expect(recent.take("m3")?.profileId).toBe("p2");
+    expect(recent.take("m3")).toBeUndefined();
+    expect(recent.size).toBe(0);
+  });
+
+  it("a merge and an erasure make the instance forget the pending events of the profile they remove", async () => {
+    const { nudge } = await makeNudge();
+    await nudge.start();
+    const recent = nudge.resolve(RecentEvents);
+    const visitor = await nudge.profiles.resolve({ anonymousId: "visitor" });
+    const known = await nudge.profiles.resolve({ userId: "known" });
+    const other = await nudge.profiles.resolve({ userId: "other" });
+    const pending = (messageId: string, profileId: string) =>
+      ({ workspaceId: "acme", id: messageId, messageId, type: "track", name: "x", profileId, userId: null, anonymousId: null, properties: {}, context: {}, timestamp: 0, receivedAt: 0, processedAt: null }) as const;
+    recent.put(pending("m1", visitor.id));
+    recent.put(pending("m2", other.id));
+    recent.put(pending("m3", known.id));
+    await nudge.profiles.mergeInto(visitor, known);
+    expect(recent.take("m1")).toBeUndefined();
+    await nudge.profiles.erase(other.id);
+    expect(recent.take("m2")).toBeUndefined();
+    expect(recent.take("m3")?.profileId).toBe(known.id);
+    await nudge.stop();
+  });
+});
