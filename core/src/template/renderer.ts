@@ -1,6 +1,7 @@
 import { Liquid, Value, type Template } from "liquidjs";
 import type { FieldIssue } from "../errors.js";
 import { TemplateError } from "../errors.js";
+import { parsePlainOutput, renderPlainOutput, type PlainOutput } from "./plain-output.js";
 
 /** The names a template may start a variable with. Anything else is a typo, caught at definition time. */
 export const TEMPLATE_ROOTS = ["profile", "event", "journey", "vars", "now", "message", "links"] as const;
@@ -22,6 +23,9 @@ export class TemplateAbort extends Error {
   }
 }
 
+/** How Nudge runs liquidjs (tests render through liquidjs alone with these to compare). */
+export const LIQUID_OPTIONS = { strictFilters: true, strictVariables: false, ownPropertyOnly: true, jsTruthy: false } as const;
+
 /**
  * Liquid (liquidjs) over content objects: every string field of a channel's content is a template.
  * Unknown filters and unknown variable roots are rejected when a definition is checked, not at send time.
@@ -29,9 +33,11 @@ export class TemplateAbort extends Error {
 export class TemplateRenderer {
   private readonly liquid: Liquid;
   private readonly cache = new Map<string, Template[]>();
+  /** Per source text: its plain form (see plain-output.ts), or null when only liquidjs renders it. */
+  private readonly plain = new Map<string, PlainOutput | null>();
 
   constructor() {
-    this.liquid = new Liquid({ strictFilters: true, strictVariables: false, ownPropertyOnly: true, jsTruthy: false });
+    this.liquid = new Liquid({ ...LIQUID_OPTIONS });
     this.liquid.registerTag("abort", {
       parse(token) {
         // A Value evaluates as a generator, so the tag works in renderSync (evalValue would yield a promise).
@@ -76,6 +82,11 @@ export class TemplateRenderer {
   // does I/O, so the async renderer would only add a promise per template node.
   private renderText(text: string, scope: Record<string, unknown>): string {
     if (!text.includes("{")) return text;
+    const plain = this.plainOf(text);
+    if (plain) {
+      const out = renderPlainOutput(plain, scope);
+      if (out !== undefined) return out;
+    }
     try {
       return String(this.liquid.renderSync(this.parse(text), scope));
     } catch (e) {
@@ -94,6 +105,16 @@ export class TemplateRenderer {
       return out;
     }
     return value;
+  }
+
+  private plainOf(text: string): PlainOutput | null {
+    let plain = this.plain.get(text);
+    if (plain === undefined) {
+      plain = parsePlainOutput(text, TEMPLATE_ROOTS);
+      if (this.plain.size > 5000) this.plain.clear();
+      this.plain.set(text, plain);
+    }
+    return plain;
   }
 
   private parse(text: string): Template[] {
