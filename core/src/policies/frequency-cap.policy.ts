@@ -2,7 +2,7 @@ import type { OnCapped } from "../domain/message.js";
 import type { Policy, PolicyContext, PolicyVerdict } from "../ports/policy.js";
 import type { SendLimit } from "../ports/stores.js";
 import type { FrequencyCap } from "./policies-config.js";
-import { localLabel, localMinute, recipientZone } from "./recipient-zone.js";
+import { LocalMinutes, localLabel, recipientZone } from "./recipient-zone.js";
 
 /**
  * Frequency caps: at most N messages per person per calendar day / week / month in the recipient's
@@ -13,7 +13,9 @@ export class FrequencyCapPolicy implements Policy {
   readonly id = "frequency-cap";
   readonly order = 400;
   private readonly byId: Map<string, FrequencyCap>;
-  private readonly starts = new Map<string, number>();
+  private readonly local = new LocalMinutes();
+  /** Per cap, then zone: the window start computed for the last minute seen. */
+  private readonly starts = new Map<string, Map<string, { minute: number; since: number }>>();
 
   constructor(
     private readonly caps: FrequencyCap[],
@@ -57,21 +59,30 @@ export class FrequencyCapPolicy implements Policy {
     const reason = `frequency cap "${cap.id}": ${count} of ${cap.max} ${what} already sent ${window} (${zone})`;
     if (onCapped === "wait") {
       // The window moves at the next period boundary; the message re-checks then (and waits again if still capped).
-      const until = localMinute(now, zone).startOf(cap.per).plus({ [cap.per]: 1 }).toMillis();
+      const until = this.local.at(now, zone).startOf(cap.per).plus({ [cap.per]: 1 }).toMillis();
       return { outcome: "defer", until, rule: cap.id, onCapped, reason: `${reason}; waits until ${localLabel(until, zone)}` };
     }
     return { outcome: "suppress", rule: cap.id, onCapped, reason: `${reason}; the journey ${onCapped === "exit" ? "lets the person go" : "moves on"}` };
   }
 
-  /** Start of the cap's window; the same for a whole minute (see localMinute), so it is remembered per minute. */
+  /** Start of the cap's window; the same for a whole minute (see LocalMinutes), so it is remembered per minute. */
   private periodStart(cap: FrequencyCap, now: number, zone: string): number {
-    const local = localMinute(now, zone);
-    const key = `${cap.id}|${zone}|${local.toMillis()}`;
-    let since = this.starts.get(key);
-    if (since === undefined) {
-      since = local.startOf(cap.per).minus({ [cap.per]: cap.span - 1 }).toMillis();
-      if (this.starts.size > 5_000) this.starts.clear();
-      this.starts.set(key, since);
+    const local = this.local.at(now, zone);
+    const minute = local.toMillis();
+    let byZone = this.starts.get(cap.id);
+    if (!byZone) {
+      byZone = new Map();
+      this.starts.set(cap.id, byZone);
+    }
+    const last = byZone.get(zone);
+    if (last !== undefined && last.minute === minute) return last.since;
+    const since = local.startOf(cap.per).minus({ [cap.per]: cap.span - 1 }).toMillis();
+    if (last !== undefined) {
+      last.minute = minute;
+      last.since = since;
+    } else {
+      if (byZone.size > 1_000) byZone.clear();
+      byZone.set(zone, { minute, since });
     }
     return since;
   }

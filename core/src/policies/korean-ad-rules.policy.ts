@@ -3,7 +3,7 @@ import { subscriptionState, type Profile, type Subscription } from "../domain/pr
 import type { Policy, PolicyContext, PolicyVerdict } from "../ports/policy.js";
 import { DailyWindow } from "./daily-window.js";
 import type { KoreanAdRulesConfig } from "./policies-config.js";
-import { isKoreanNumber, localLabel, localMinute, recipientZone } from "./recipient-zone.js";
+import { isKoreanNumber, LocalMinutes, localLabel, recipientZone } from "./recipient-zone.js";
 
 /** The label the Act requires, exactly: "[광고]" or "(광 고)" do not count. */
 export const AD_LABEL = "(광고)";
@@ -23,6 +23,7 @@ export class KoreanAdRulesPolicy implements Policy {
   readonly order = 200;
   private readonly night: DailyWindow;
   private readonly optOut: RegExp;
+  private readonly minutes = new LocalMinutes();
 
   constructor(
     private readonly config: KoreanAdRulesConfig,
@@ -57,7 +58,7 @@ export class KoreanAdRulesPolicy implements Policy {
 
     const korean = isKoreanNumber(message.recipient) || isKoreanNumber(profile.contacts.phone);
     const zone = korean ? this.config.zone : recipientZone(profile, this.workspaceZone);
-    const local = localMinute(now, zone);
+    const local = this.minutes.at(now, zone);
     if (this.night.contains(local)) {
       const at = `it is ${local.toFormat("HH:mm")} ${zone}${korean ? " (Korean number: Korea time)" : ""}`;
       if (!profile.nightAdConsent?.granted) {

@@ -1,7 +1,7 @@
 import type { Policy, PolicyContext, PolicyVerdict } from "../ports/policy.js";
 import { DailyWindow } from "./daily-window.js";
 import type { QuietHoursRule } from "./policies-config.js";
-import { localLabel, localMinute, recipientZone } from "./recipient-zone.js";
+import { LocalMinutes, localLabel, recipientZone } from "./recipient-zone.js";
 
 /**
  * Quiet hours per workspace and channel, in the recipient's time zone (or a rule's fixed zone): a
@@ -11,6 +11,7 @@ export class QuietHoursPolicy implements Policy {
   readonly id = "quiet-hours";
   readonly order = 300;
   private readonly rules: { rule: QuietHoursRule; window: DailyWindow }[];
+  private readonly local = new LocalMinutes();
 
   constructor(
     rules: QuietHoursRule[],
@@ -24,7 +25,7 @@ export class QuietHoursPolicy implements Policy {
       if (rule.marketingOnly && !message.marketing) continue;
       if (rule.channels && !rule.channels.includes(channel.id)) continue;
       const zone = rule.timezone ?? recipientZone(profile, this.workspaceZone);
-      const local = localMinute(now, zone);
+      const local = this.local.at(now, zone);
       if (!window.contains(local)) continue;
       const scope = rule.channels ? `on ${rule.channels.join(", ")}` : "on every channel";
       if (rule.action === "drop") {

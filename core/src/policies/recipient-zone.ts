@@ -29,20 +29,29 @@ export function localLabel(ms: number, zone: string): string {
   return `${DateTime.fromMillis(ms, { zone }).toFormat("yyyy-MM-dd HH:mm")} ${zone}`;
 }
 
-// Building a DateTime in a zone asks Intl for the offset (the costliest step of a policy). Everything the
-// policies read (local hour and minute, day, week, month starts) is the same for a whole minute, and
-// transitions fall on whole minutes, so one DateTime per zone and minute is exact.
-const minutes = new Map<string, DateTime>();
+/**
+ * Local time per zone, floored to the minute. Building a DateTime in a zone asks Intl for the offset (the
+ * costliest step of a policy), yet everything the policies read (local hour and minute, day, week, month
+ * starts) is the same for a whole minute, and offset transitions fall on whole minutes: one DateTime per
+ * zone and minute is exact. Each policy instance keeps its own (one per Nudge instance), holding the last
+ * minute seen per zone, since sends move forward in time.
+ */
+export class LocalMinutes {
+  private readonly byZone = new Map<string, { minute: number; local: DateTime }>();
 
-/** The local time at `ms` in `zone`, floored to the minute. */
-export function localMinute(ms: number, zone: string): DateTime {
-  const floored = ms - (((ms % 60_000) + 60_000) % 60_000);
-  const key = `${zone}@${floored}`;
-  let dt = minutes.get(key);
-  if (!dt) {
-    dt = DateTime.fromMillis(floored, { zone });
-    if (minutes.size > 5_000) minutes.clear();
-    minutes.set(key, dt);
+  /** The local time at `ms` in `zone`, floored to the minute. */
+  at(ms: number, zone: string): DateTime {
+    const minute = ms - (((ms % 60_000) + 60_000) % 60_000);
+    const last = this.byZone.get(zone);
+    if (last !== undefined && last.minute === minute) return last.local;
+    const local = DateTime.fromMillis(minute, { zone });
+    if (last !== undefined) {
+      last.minute = minute;
+      last.local = local;
+    } else {
+      if (this.byZone.size > 1_000) this.byZone.clear();
+      this.byZone.set(zone, { minute, local });
+    }
+    return local;
   }
-  return dt;
 }

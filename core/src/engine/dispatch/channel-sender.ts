@@ -1,6 +1,6 @@
 import { inject, injectable } from "tsyringe";
 import { ChannelDeferredError, ChannelError, NudgeError, RateLimitedError, RecipientUnreachableError, ValidationError } from "../../errors.js";
-import type { Cost, Message } from "../../domain/message.js";
+import type { Cost, Delivery, Message } from "../../domain/message.js";
 import type { Profile } from "../../domain/profile.js";
 import type { Channel, Prepared, SendContext, SendResult } from "../../ports/channel.js";
 import type { Clock } from "../../ports/clock.js";
@@ -147,16 +147,17 @@ export class ChannelSender {
   private async sent(message: Message, profile: Profile, r: Ready, res: SendResult): Promise<TryOutcome> {
     const cost = res.cost ?? r.prepared?.cost;
     const messageType = res.messageType ?? r.prepared?.messageType;
-    this.log.attempt(message, r.channel.id, r.channel.provider, res.status ?? "sent", {
-      ...(res.providerMessageId === undefined ? {} : { providerMessageId: res.providerMessageId }),
-      ...(res.providerCode === undefined ? {} : { providerCode: res.providerCode }),
-      ...(cost === undefined ? {} : { cost }),
-      ...(messageType === undefined ? {} : { messageType }),
-      ...(res.details === undefined ? {} : { details: res.details }),
-    });
+    // Only the fields the provider answered: assigned one by one, cheaper than spreading optional objects on every send.
+    const extra: Partial<Delivery> = {};
+    if (res.providerMessageId !== undefined) extra.providerMessageId = res.providerMessageId;
+    if (res.providerCode !== undefined) extra.providerCode = res.providerCode;
+    if (cost !== undefined) extra.cost = cost;
+    if (messageType !== undefined) extra.messageType = messageType;
+    if (res.details !== undefined) extra.details = res.details;
+    this.log.attempt(message, r.channel.id, r.channel.provider, res.status ?? "sent", extra);
     message.sentAt = this.clock.now();
     await this.log.finish(message, res.status === "delivered" ? "delivered" : "sent");
-    for (const dead of res.invalidContacts ?? []) await this.profiles.invalidateContact(profile.id, dead.key, dead.reason);
+    if (res.invalidContacts) for (const dead of res.invalidContacts) await this.profiles.invalidateContact(profile.id, dead.key, dead.reason);
     return "done";
   }
 

@@ -17,9 +17,13 @@ export class ProviderLimiter {
   constructor(@inject(Tokens.Options) private readonly options: NudgeOptionsResolved) {}
 
   /** Runs `task` in the channel's queue once a slot is free. */
-  async run<T>(channel: Channel, task: () => Promise<T>): Promise<T> {
+  run<T>(channel: Channel, task: () => Promise<T>): Promise<T> {
     const queue = this.queueOf(channel);
     const max = this.options.dispatch.maxWaitingPerProvider;
+    return queue.size < max ? queue.add(task) : this.runWhenRoom(queue, max, task);
+  }
+
+  private async runWhenRoom<T>(queue: PQueue, max: number, task: () => Promise<T>): Promise<T> {
     while (queue.size >= max) await queue.onSizeLessThan(max);
     return queue.add(task);
   }
