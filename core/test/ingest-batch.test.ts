@@ -187,3 +187,64 @@ describe("ingest: events handed to their processing job", () => {
     await nudge.stop();
   });
 });
+
+describe("ingest: events nothing reacts to", () => {
+  async function queued(nudge: Nudge, run: () => Promise<unknown>): Promise<number> {
+    const queue = nudge.resolve(Tokens.JobQueue);
+    const add = queue.add.bind(queue);
+    let jobs = 0;
+    queue.add = async (job) => (job.name === "event.process" && jobs++, add(job));
+    await run();
+    queue.add = add;
+    return jobs;
+  }
+
+  it("are stored already processed, queue no job, and still reach event.accepted listeners", async () => {
+    const { nudge } = await makeNudge();
+    await nudge.start();
+    await publish(nudge, {
+      id: "welcome",
+      trigger: { type: "event", event: "signed_up" },
+      steps: [{ id: "hello", type: "send", channel: "sandbox", content: { text: "Hi" } }],
+    });
+    await nudge.identify({ userId: "u1" });
+    await nudge.drain();
+    const heard: string[] = [];
+    nudge.hooks.on("event.accepted", (e) => heard.push(e.name));
+    const store = nudge.resolve(Tokens.EventStore);
+
+    const jobs = await queued(nudge, async () => {
+      await nudge.track({ userId: "u1", event: "page_viewed" });
+      await nudge.batch([{ type: "track", userId: "u1", event: "page_viewed" }, { type: "track", userId: "u1", event: "clicked" }]);
+    });
+    expect(jobs).toBe(0);
+    expect(heard).toEqual(["page_viewed", "page_viewed", "clicked"]);
+    // Stored processed at once: nothing is left for a replay after a restart.
+    expect(await store.listUnprocessed("acme", 100)).toEqual([]);
+
+    // An event a published journey starts on is processed by its job.
+    expect(await queued(nudge, () => nudge.batch([{ type: "track", userId: "u1", event: "signed_up" }]))).toBe(1);
+    await nudge.drain();
+    const view = (await nudge.profiles.view("u1"))!;
+    expect([...view.journeys.active, ...view.journeys.past].map((j) => j.journeyId)).toEqual(["welcome"]);
+    await nudge.stop();
+  });
+
+  it("segments keep their interest: an event a segment counts, an identify setting a trait it reads, a new person", async () => {
+    const { nudge } = await makeNudge();
+    await nudge.start();
+    await nudge.segments.put({ id: "pro", condition: { type: "trait", trait: "plan", op: "eq", value: "pro" } });
+    await nudge.segments.put({ id: "dormant", condition: { type: "event", event: "login", within: "P14D", op: "eq", value: 0 } });
+    await nudge.identify({ userId: "u1", traits: { plan: "free" } });
+    await nudge.drain();
+    expect(await queued(nudge, () => nudge.track({ userId: "u1", event: "page_viewed" }))).toBe(0);
+    expect(await queued(nudge, () => nudge.track({ userId: "u1", event: "login" }))).toBe(1);
+    expect(await queued(nudge, () => nudge.identify({ userId: "u1", traits: { city: "Seoul" } }))).toBe(0);
+    expect(await queued(nudge, () => nudge.identify({ userId: "u1", traits: { plan: "pro" } }))).toBe(1);
+    expect(await queued(nudge, () => nudge.batch([{ type: "track", userId: "newcomer", event: "page_viewed" }]))).toBe(1);
+    await nudge.drain();
+    expect((await nudge.segments.members("pro")).items).toEqual([(await nudge.profiles.find({ userId: "u1" }))!.id]);
+    expect((await nudge.segments.members("dormant")).items).toContain((await nudge.profiles.find({ userId: "newcomer" }))!.id);
+    await nudge.stop();
+  });
+});

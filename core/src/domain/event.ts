@@ -60,7 +60,7 @@ export const NudgeEvent = z.object({
   context: JsonRecord,
   timestamp: EpochMs,
   receivedAt: EpochMs,
-  /** Set once triggers and journeys have seen the event; unset ones are replayed at start. */
+  /** Set once segments and journeys have seen the event, or on arrival when none reacts to its kind; unset ones are replayed at start. */
   processedAt: EpochMs.nullable(),
 });
 export type NudgeEvent = z.infer<typeof NudgeEvent>;

@@ -20,6 +20,7 @@ import { ChannelRegistryToken, InstanceContainerToken, PluginRuntimeToken, Polic
 import { Hooks } from "./hooks.js";
 import { IngestService } from "./ingest/ingest-service.js";
 import { RecentEvents } from "./ingest/recent-events.js";
+import { EventInterest } from "./ingest/event-interest.js";
 import { JourneyService } from "./journeys/journey-service.js";
 import { JOURNEY_SERVICES, wireJourneys } from "./journeys/wire-journeys.js";
 import { Nudge } from "./nudge.js";
@@ -45,6 +46,7 @@ export interface NudgeOptions {
 
 const ENGINE_SERVICES: Constructor<unknown>[] = [
   RecentEvents,
+  EventInterest,
   ...PROFILE_SERVICES,
   ...SEGMENT_SERVICES,
   ProfileService,

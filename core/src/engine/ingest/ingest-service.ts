@@ -13,6 +13,7 @@ import { ContactNormalizer } from "../profiles/contact-normalizer.js";
 import { chains, runChains } from "./batch-chains.js";
 import { eventId, randomMessageId } from "./event-ids.js";
 import { RecentEvents } from "./recent-events.js";
+import { EventInterest } from "./event-interest.js";
 
 export interface Accepted {
   /** false when the messageId was seen before: nothing new was stored. */
@@ -66,6 +67,7 @@ export class IngestService {
     @inject(ProfileService) private readonly profiles: ProfileService,
     @inject(ContactNormalizer) private readonly contacts: ContactNormalizer,
     @inject(RecentEvents) private readonly recent: RecentEvents,
+    @inject(EventInterest) private readonly interest: EventInterest,
   ) {}
 
   async track(input: unknown): Promise<Accepted> {
@@ -123,7 +125,18 @@ export class IngestService {
     );
     const now = this.clock.now();
     const slots = people.flatMap((c) => c.map((x) => x.slot));
-    for (const s of slots) s.event = this.toEvent(s.profile!, s.call, now);
+    const interest = new Map<string, boolean>();
+    for (const s of slots) {
+      const c = s.call;
+      // Tracks of one name ask once; an identify's answer depends on the traits it sets.
+      const key = c.type === "track" ? `${String(s.created)}:${c.name}` : null;
+      let wanted = key === null ? undefined : interest.get(key);
+      if (wanted === undefined) {
+        wanted = await this.interest.wants({ type: c.type, name: c.name, properties: c.properties, created: s.created === true });
+        if (key !== null) interest.set(key, wanted);
+      }
+      s.event = this.toEvent(s.profile!, c, now, wanted);
+    }
     const inserted = await this.events.appendMany(slots.map((s) => s.event!));
     await Promise.all(slots.map(async (s, i) => (results[s.index] = inserted[i] ? fresh(s) : await this.duplicate(s.event!, s.profile!))));
     // Traits land before any of the person's events is processed; then the jobs, in each person's order.
@@ -183,7 +196,8 @@ export class IngestService {
     };
   }
 
-  private toEvent(profile: Profile, c: Call, now: number): NudgeEvent {
+  /** The event to store; one nothing reacts to is stored already processed. */
+  private toEvent(profile: Profile, c: Call, now: number, wanted: boolean): NudgeEvent {
     return {
       workspaceId: this.ws,
       id: eventId(now),
@@ -197,14 +211,15 @@ export class IngestService {
       context: c.context,
       timestamp: c.timestamp ?? now,
       receivedAt: now,
-      processedAt: null,
+      processedAt: wanted ? null : now,
     };
   }
 
   private async accept(profile: Profile, call: Call, beforeQueue?: ApplyTraits): Promise<Accepted> {
     // A person seen for the first time: segments evaluate them in full once this event is stored.
     const created = this.profiles.consumeCreated(profile.id);
-    const event = this.toEvent(profile, call, this.clock.now());
+    const wanted = await this.interest.wants({ type: call.type, name: call.name, properties: call.properties, created });
+    const event = this.toEvent(profile, call, this.clock.now(), wanted);
     const inserted = await this.events.append(event);
     if (!inserted) return this.duplicate(event, profile);
     if (beforeQueue) await beforeQueue(profile, event);
@@ -219,6 +234,7 @@ export class IngestService {
 
   private async enqueue(event: NudgeEvent, created: boolean): Promise<void> {
     this.hooks.emit("event.accepted", event);
+    if (event.processedAt !== null) return;
     // Processing usually starts before anything else could change the event: it reads this copy.
     this.recent.put(event);
     await this.queue.add({

@@ -19,11 +19,17 @@ const CONFLICT_RETRIES = 3;
 /** A poison event stops being retried after this many failures (it is still replayed at the next start). */
 const MAX_EVENT_RETRIES = 10;
 
+/** Whether events of this name start (or, for inactivity, re-arm) this journey, filters aside. */
+function namedBy(live: LiveJourney, name: string): boolean {
+  const t = live.version.definition.trigger;
+  if (t.type === "event") return t.event === name;
+  return t.type === "inactivity" && (t.event === undefined || t.event === name);
+}
+
 /** Whether the event starts (or, for inactivity, re-arms) this journey for its person. */
 function triggeredBy(live: LiveJourney, event: NudgeEvent): boolean {
   const t = live.version.definition.trigger;
-  if (t.type === "event") return t.event === event.name && matchesFilters(event.properties, t.where);
-  return t.type === "inactivity" && (t.event === undefined || t.event === event.name);
+  return namedBy(live, event.name) && (t.type !== "event" || matchesFilters(event.properties, t.where));
 }
 
 function plus(at: number, iso: string): number {
@@ -63,6 +69,15 @@ export class JourneyEventRouter {
       else this.logger.error({ err, messageId }, "event processing keeps failing; left for the replay at the next start");
       throw err;
     }
+  }
+
+  /**
+   * Whether an event of this name could touch a journey: someone may wait for it (or exit or convert on
+   * it), or a published journey starts (or re-arms an inactivity timer) on it. Property filters are
+   * left to processing.
+   */
+  async listensTo(name: string): Promise<boolean> {
+    return (await this.journeys.watches(name)) || (await this.journeys.published()).some((live) => namedBy(live, name));
   }
 
   /** The JOURNEY_EVENT_TIMER handler. */

@@ -2,6 +2,7 @@ import type { Constructor } from "../../container/plugin-context.js";
 import type { JobQueue } from "../../ports/job-queue.js";
 import { SEGMENT_CHANGED_JOB, type SegmentChange } from "../engine-tokens.js";
 import { PROCESS_EVENT_JOB } from "../ingest/ingest-service.js";
+import { EventInterest } from "../ingest/event-interest.js";
 import { Simulator } from "../simulate/simulator.js";
 import type { TimerService } from "../timers/timer-service.js";
 import { BranchConditions } from "./branch-conditions.js";
@@ -52,6 +53,7 @@ export function wireJourneys(queue: JobQueue, timers: TimerService, resolve: <T>
   const runner = resolve(JourneyRunner);
   const triggers = resolve(JourneyTriggers);
   queue.process(PROCESS_EVENT_JOB, (data) => router.process(String(data["messageId"])));
+  resolve(EventInterest).register((e) => e.type === "track" && router.listensTo(e.name));
   queue.process(SEGMENT_CHANGED_JOB, (data) => triggers.onSegmentChange(data as unknown as SegmentChange));
   timers.handle(JOURNEY_WAIT_TIMER, (t) => runner.onTimer(t));
   timers.handle(JOURNEY_RUN_TIMER, (t) => runner.onTimer(t));

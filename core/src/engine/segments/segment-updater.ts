@@ -180,7 +180,8 @@ export class SegmentUpdater {
 const recheckId = (segmentId: string, profileId: string) => `${SEGMENT_RECHECK_TIMER}:${segmentId}:${profileId}`;
 
 /** The trait names an identify event sets (traits and set-once traits). */
-function traitNames(properties: Record<string, unknown>): string[] {
+/** The trait names an identify event sets. */
+export function traitNames(properties: Record<string, unknown>): string[] {
   const names: string[] = [];
   for (const key of ["traits", "traitsOnce"]) {
     const t = properties[key];

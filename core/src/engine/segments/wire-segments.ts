@@ -9,7 +9,8 @@ import { SegmentCatalog } from "./segment-catalog.js";
 import { SegmentEvaluator } from "./segment-evaluator.js";
 import { SEGMENT_BACKFILL_JOB, SEGMENT_EVALUATE_JOB, SEGMENT_RECHECK_TIMER } from "./segment-jobs.js";
 import { SegmentService } from "./segment-service.js";
-import { SegmentUpdater } from "./segment-updater.js";
+import { SegmentUpdater, traitNames } from "./segment-updater.js";
+import { EventInterest } from "../ingest/event-interest.js";
 
 /** The segment engine's services, built once per instance. */
 export const SEGMENT_SERVICES: Constructor<unknown>[] = [SegmentCatalog, SegmentEvaluator, SegmentUpdater, SegmentBackfill, AudienceEstimator, SegmentService];
@@ -29,6 +30,13 @@ export function wireSegments(queue: JobQueue, resolve: Resolve): JobQueue {
   queue.process(SEGMENT_BACKFILL_JOB, (data) => backfill.onJob(data));
   resolve(TimerService).handle(SEGMENT_RECHECK_TIMER, (t) => updater.onRecheck(t));
   updater.listen(resolve(Tokens.Hooks));
+  const catalog = resolve(SegmentCatalog);
+  // The same test the event job makes (SegmentUpdater.onEvent): no segment could change, no job needed.
+  resolve(EventInterest).register(async (e) => {
+    const index = await catalog.index();
+    if (index.size === 0) return false;
+    return e.created || index.forEvent(e.name, e.type === "identify" ? traitNames(e.properties) : []).length > 0;
+  });
   return {
     process: (name, handler) =>
       queue.process(
