@@ -248,3 +248,15 @@ describe("ingest: events nothing reacts to", () => {
     await nudge.stop();
   });
 });
+
+describe("ingest: event ids", () => {
+  it("are unique UUIDv7s that sort by the time they were received", async () => {
+    const { eventId } = await import("../src/engine/ingest/event-ids.js");
+    const ids = Array.from({ length: 2000 }, (_, i) => eventId(1_800_000_000_000 + Math.floor(i / 10)));
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const byTime = ids.map((id, i) => ({ id, ms: Math.floor(i / 10) }));
+    const sorted = [...byTime].sort((a, b) => (a.id < b.id ? -1 : 1));
+    expect(sorted.map((x) => x.ms)).toEqual(byTime.map((x) => x.ms));
+  });
+});

@@ -473,6 +473,25 @@ export function describeStorageConformance(name: string, make: () => PluginSpec 
         expect(await claim([kakao, { ...all, max: 4 }])).toEqual({ claimed: true });
       });
 
+      test("claimSend counts follow merges, updates and deletions of the person's messages", async () => {
+        const [from, to] = ["p-merge-from", "p-merge-to"];
+        const old = aMessage(A, from, { status: "sent", sentAt: 1_000, createdAt: 10 });
+        const recent = aMessage(A, from, { status: "queued", createdAt: 5_000 });
+        for (const m of [old, recent]) await s.messages.insert(m);
+        await s.messages.update({ ...recent, status: "sent", sentAt: 5_000 });
+        const cap = [{ id: "cap", max: 2, since: 0 }];
+        const claimFor = async (pid: string) => {
+          const m = aMessage(A, pid, { createdAt: 9_000 });
+          await s.messages.insert(m);
+          return s.messages.claimSend({ ...m, status: "sending", updatedAt: 9_000 }, cap);
+        };
+        await s.messages.reassignProfile(A, from, to);
+        expect(await claimFor(from)).toEqual({ claimed: true });
+        expect(await claimFor(to)).toEqual({ claimed: false, reason: "limit", limitId: "cap", count: 2 });
+        expect(await s.messages.deleteOlderThan(A, 100)).toBeGreaterThanOrEqual(1);
+        expect(await claimFor(to)).toEqual({ claimed: true });
+      });
+
       test("callers never share state with the store: later changes to a written or read message are not stored", async () => {
         const m = aMessage(A, "p-iso", {
           attempts: [{ attempt: 1, channel: "sms", provider: "p", at: 1_500, status: "retrying", cost: { amount: 0, currency: "KRW" }, details: { devices: ["a"] } }],
