@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Tokens, ValidationError, type Nudge } from "@nudge/core";
+import { Tokens, ValidationError, type Accepted, type Nudge } from "@nudge/core";
 import { RecentEvents } from "../src/engine/ingest/recent-events.js";
 import { makeNudge } from "./helpers.js";
 import { publish, start, testChannels } from "./journeys-support.js";
@@ -258,5 +258,29 @@ describe("ingest: event ids", () => {
     const byTime = ids.map((id, i) => ({ id, ms: Math.floor(i / 10) }));
     const sorted = [...byTime].sort((a, b) => (a.id < b.id ? -1 : 1));
     expect(sorted.map((x) => x.ms)).toEqual(byTime.map((x) => x.ms));
+  });
+});
+
+describe("docs/getting-started.md: many calls at once", () => {
+  it("the page's batch example runs as written and does what the page says", async () => {
+    const { readFileSync } = await import("node:fs");
+    const page = readFileSync(new URL("../../docs/getting-started.md", import.meta.url), "utf8");
+    const section = page.slice(page.indexOf("## Many calls at once"));
+    const code = /```ts\n([\s\S]*?)```/.exec(section)![1]!;
+    const channels = testChannels(["sandbox"]);
+    const { nudge } = await start({ channels: channels.plugin });
+    await publish(nudge, {
+      id: "welcome",
+      trigger: { type: "event", event: "signed_up" },
+      steps: [{ id: "hello", type: "send", channel: "sandbox", content: { text: "Welcome, {{ profile.traits.name }} ({{ profile.traits.plan }})" } }],
+    });
+    const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (nudge: Nudge) => Promise<Accepted[]>;
+    const results = await new AsyncFunction("nudge", `${code}\nreturn results;`)(nudge);
+    await nudge.drain();
+    expect(results.map((r) => r.accepted)).toEqual([true, true, true]);
+    expect(results[0]!.profileId).toBe(results[1]!.profileId);
+    expect(channels.calls.map((c) => `${c.to}: ${c.text}`)).toEqual(["u2: Welcome, Sam (pro)"]);
+    await expect(new AsyncFunction("nudge", `${code}\nreturn results;`)(nudge)).resolves.toMatchObject([{ accepted: true }, { accepted: false }, { accepted: true }]);
+    await nudge.stop();
   });
 });
