@@ -31,7 +31,7 @@ export const RateLimitOptions = z.object({
   admin: z.number().int().positive().default(1_200),
   /** Requests per window per client IP on links and unsubscribe pages. */
   public: z.number().int().positive().default(600),
-  /** Requests per window per client IP on provider webhooks (providers report in bursts). */
+  /** Requests per window per client IP on provider webhooks and the open pixel (providers and image proxies come in bursts). */
   webhook: z.number().int().positive().default(30_000),
 });
 
@@ -68,6 +68,8 @@ export const RouterOptions = z.object({
   maxFutureMs: z.number().int().nonnegative().default(24 * 60 * 60 * 1000),
   /** Clicks on one link within this window count once (double clicks, link scanners). */
   clickWindowMs: z.number().int().positive().default(60_000),
+  /** Loads of one open pixel within this window count once (a client that fetches images twice, a proxy's prefetch). */
+  openWindowMs: z.number().int().positive().default(60_000),
   /** Serve /metrics without a key (the default, for a scraper on a private network) or only to admin keys. */
   publicMetrics: z.boolean().default(true),
   /** Request logs through pino-http on the instance's logger (info level; not mounted when the logger is above info). */

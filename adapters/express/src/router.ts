@@ -14,6 +14,7 @@ import { clickRoutes } from "./routes/click.route.js";
 import { ingestRoutes } from "./routes/ingest.route.js";
 import { journeyRoutes } from "./routes/journeys.route.js";
 import { messageRoutes } from "./routes/messages.route.js";
+import { openRoutes } from "./routes/open.route.js";
 import { profileRoutes } from "./routes/profiles.route.js";
 import { segmentRoutes } from "./routes/segments.route.js";
 import { systemRoutes } from "./routes/system.route.js";
@@ -97,6 +98,7 @@ export function nudgeRouter(nudge: Nudge, input: RouterOptionsInput): Express {
     ...messageRoutes(ctx),
     ...webhookRoutes(ctx),
     ...clickRoutes(ctx),
+    ...openRoutes(ctx),
     ...unsubscribeRoutes(ctx),
     ...systemRoutes(ctx, metrics, (baseUrl) => openapi(baseUrl)),
   ];

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { NotFoundError, Tokens } from "@nudge/core";
+import { NotFoundError, Tokens, type Nudge } from "@nudge/core";
 import { defineRoute, type RouteContext, type RouteSpec } from "../route-spec.js";
 
 export const TokenParams = z.object({ token: z.string().min(1).max(4096) });
@@ -19,10 +19,10 @@ export function clickRoutes({ nudge, options }: RouteContext): RouteSpec[] {
       params: TokenParams,
       responses: { 302: { description: "Redirect to the link's target" }, 404: { description: "Invalid token" } },
       async handle({ params, res }) {
-        const link = links.verify(params.token);
+        const link = links.verify(params.token, "l");
         // z.url() accepts any scheme; a click only ever leads to a web page.
-        if (!link || link.k !== "l" || !/^https?:\/\//i.test(link.u)) throw new NotFoundError("link", "(token)");
-        await recordClick(params.token, link.m, link.p, link.u);
+        if (!link || !/^https?:\/\//i.test(link.u)) throw new NotFoundError("link", "(token)");
+        await recordEngagement(nudge, { kind: "click", token: params.token, profileId: link.p, windowMs: options.clickWindowMs, properties: { messageId: link.m, url: link.u } });
         res.setHeader("Cache-Control", "no-store");
         res.setHeader("Referrer-Policy", "no-referrer");
         res.redirect(302, link.u);
@@ -30,19 +30,33 @@ export function clickRoutes({ nudge, options }: RouteContext): RouteSpec[] {
       },
     }),
   ];
+}
 
-  /** One event per token per time bucket: a double click or a scanner's prefetch is not counted twice. */
-  async function recordClick(token: string, messageId: string, profileId: string, url: string): Promise<void> {
-    try {
-      const profile = await nudge.profiles.get(profileId);
-      const identity = profile?.userId ? { userId: profile.userId } : profile?.anonymousIds[0] ? { anonymousId: profile.anonymousIds[0] } : null;
-      if (!identity) return; // the person was erased: the link still works, nothing is recorded
-      const bucket = Math.floor(nudge.clock.now() / options.clickWindowMs);
-      const dedupe = createHash("sha256").update(`${token}:${bucket}`).digest("base64url").slice(0, 32);
-      await nudge.track({ ...identity, event: "message_clicked", messageId: `click:${dedupe}`, properties: { messageId, url } });
-    } catch (err) {
-      // The person still reaches the page when the click cannot be stored (storage down, instance stopping).
-      nudge.logger.warn({ err, messageId }, "could not record a click");
-    }
+const ENGAGEMENT_EVENTS = { click: "message_clicked", open: "message_opened" } as const;
+
+export interface Engagement {
+  kind: keyof typeof ENGAGEMENT_EVENTS;
+  /** The signed token as it came in: with the time bucket, it makes the event's idempotency key. */
+  token: string;
+  profileId: string;
+  windowMs: number;
+  properties: { messageId: string } & Record<string, unknown>;
+}
+
+/**
+ * Records a click or an open as the person's event, once per token per time bucket: a double click, a
+ * scanner's prefetch or a client loading images twice is not counted twice. Never throws: the person
+ * still reaches the page, or gets the image, when the event cannot be stored (storage down, instance stopping).
+ */
+export async function recordEngagement(nudge: Nudge, e: Engagement): Promise<void> {
+  try {
+    const profile = await nudge.profiles.get(e.profileId);
+    const identity = profile?.userId ? { userId: profile.userId } : profile?.anonymousIds[0] ? { anonymousId: profile.anonymousIds[0] } : null;
+    if (!identity) return; // the person was erased: the link still works, nothing is recorded
+    const bucket = Math.floor(nudge.clock.now() / e.windowMs);
+    const dedupe = createHash("sha256").update(`${e.token}:${bucket}`).digest("base64url").slice(0, 32);
+    await nudge.track({ ...identity, event: ENGAGEMENT_EVENTS[e.kind], messageId: `${e.kind}:${dedupe}`, properties: e.properties });
+  } catch (err) {
+    nudge.logger.warn({ err, messageId: e.properties.messageId }, `could not record a ${e.kind}`);
   }
 }
