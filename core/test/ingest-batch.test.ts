@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Tokens, ValidationError, type Accepted, type Nudge } from "@nudge/core";
+import { Tokens, ValidationError, type Accepted, type Nudge, type Token } from "@nudge/core";
 import { RecentEvents } from "../src/engine/ingest/recent-events.js";
 import { makeNudge } from "./helpers.js";
 import { publish, start, testChannels } from "./journeys-support.js";
@@ -92,6 +92,13 @@ describe("ingest: nudge.batch()", () => {
     await nudge.drain();
     expect(appends).toEqual([300]);
     expect(lookups).toBe(10);
+    // Known people are found together, in one store call: no lookup each.
+    const idsByUserId = profiles.idsByUserId!.bind(profiles);
+    const bulk: number[] = [];
+    profiles.idsByUserId = async (ws, ids) => (bulk.push(ids.length), idsByUserId(ws, ids));
+    await nudge.batch(Array.from({ length: 50 }, (_, i) => ({ type: "track", userId: `u${i % 10}`, event: "viewed" })));
+    expect(bulk).toEqual([10]);
+    expect(lookups).toBe(10);
     expect(new Set(results.map((r) => r.profileId)).size).toBe(10);
     // Traits applied in each person's order: the last identify of u0 (item 270) wins.
     expect((await nudge.profiles.find({ userId: "u0" }))?.traits).toEqual({ n: 270 });
@@ -170,7 +177,7 @@ describe("ingest: events handed to their processing job", () => {
   it("a merge and an erasure make the instance forget the pending events of the profile they remove", async () => {
     const { nudge } = await makeNudge();
     await nudge.start();
-    const recent = nudge.resolve(RecentEvents);
+    const recent = nudge.resolve(RecentEvents as unknown as Token<RecentEvents>);
     const visitor = await nudge.profiles.resolve({ anonymousId: "visitor" });
     const known = await nudge.profiles.resolve({ userId: "known" });
     const other = await nudge.profiles.resolve({ userId: "other" });

@@ -23,7 +23,6 @@ import { DirectSender } from "./dispatch/direct-send.js";
 import { CostReport, type CostQuery, type CostSummary } from "./dispatch/cost-report.js";
 import type { Message } from "../domain/message.js";
 import type { NudgeEvent } from "../domain/event.js";
-import type { Profile } from "../domain/profile.js";
 import type { PluginRuntime } from "./plugin-runtime.js";
 import { PluginRuntimeToken } from "./engine-tokens.js";
 import type { InstanceContainer } from "../container/plugin-context.js";
@@ -115,9 +114,9 @@ export class Nudge {
     return this.ingest.batch(items, this.applyTraits);
   }
 
-  private readonly applyTraits = async (profile: Profile, event: NudgeEvent): Promise<Profile> => {
+  private readonly applyTraits = async (profileId: string, event: NudgeEvent): Promise<void> => {
     const props = event.properties as { traits: Record<string, unknown>; traitsOnce: Record<string, unknown> };
-    return (await this.profiles.applyTraits(profile.id, props.traits, props.traitsOnce, event.timestamp)) ?? profile;
+    await this.profiles.applyTraits(profileId, props.traits, props.traitsOnce, event.timestamp);
   };
 
   /** Reads a port of this instance (adapters use this; plugins get a PluginContext instead). */

@@ -22,6 +22,12 @@ export interface ProfileStore {
   getByUserId(ws: string, userId: string): Promise<Profile | null>;
   getByAnonymousId(ws: string, anonymousId: string): Promise<Profile | null>;
   /**
+   * Optional: the profile ids of the people with these userIds (exactly, not former ids kept by an
+   * alias), in one round trip; userIds nobody has are missing from the map. Batch ingest resolves a
+   * whole batch's known people with it; without it, each is read with `getByUserId`.
+   */
+  idsByUserId?(ws: string, userIds: readonly string[]): Promise<Map<string, string>>;
+  /**
    * Insert or replace. `profile.version` is the version read (0 for a new profile); the store writes
    * version + 1 and throws ConflictError if the stored version differs (or, for 0, the id, userId or an
    * anonymousId already exists). Returns the saved profile.

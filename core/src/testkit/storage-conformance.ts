@@ -108,6 +108,20 @@ export function describeStorageConformance(name: string, make: () => PluginSpec 
         expect((await s.profiles.getByAnonymousId(A, "anon-rt-2"))?.id).toBe(p.id);
       });
 
+      test("idsByUserId (when offered): one lookup for many userIds, exact ids only, per workspace", async () => {
+        if (!s.profiles.idsByUserId) return;
+        const a = await s.profiles.save(aProfile(A, { userId: "u-many-1" }));
+        const b = await s.profiles.save(aProfile(A, { userId: "u-many-2", anonymousIds: ["u-many-former"] }));
+        // Another workspace's person with a userId asked for here is not found.
+        await s.profiles.save(aProfile(`${B}-ids`, { userId: "u-many-3" }));
+        const found = await s.profiles.idsByUserId(A, ["u-many-1", "u-many-2", "u-many-3", "u-many-former", "nobody", "u-many-1"]);
+        expect([...found.entries()].sort()).toEqual([
+          ["u-many-1", a.id],
+          ["u-many-2", b.id],
+        ]);
+        expect((await s.profiles.idsByUserId(A, [])).size).toBe(0);
+      });
+
       test("upsert of traits with the read version; a stale version conflicts", async () => {
         const p = await s.profiles.save(aProfile(A, { userId: "u-upsert" }));
         const updated = await s.profiles.save({ ...p, traits: { tier: "gold" } });

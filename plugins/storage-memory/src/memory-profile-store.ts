@@ -31,6 +31,17 @@ export class MemoryProfileStore implements ProfileStore {
     return this.byKey(ws, `a:${anonymousId}`);
   }
 
+  async idsByUserId(ws: string, userIds: readonly string[]): Promise<Map<string, string>> {
+    const ids = this.ids.of(ws);
+    const out = new Map<string, string>();
+    for (const userId of userIds) {
+      const id = ids.get(`u:${userId}`);
+      // The key also holds former userIds kept as anonymous ids ("a:"), never here: "u:" is the userId alone.
+      if (id !== undefined) out.set(userId, id);
+    }
+    return out;
+  }
+
   async findByContact(ws: string, kind: "email" | "phone", address: string): Promise<Profile[]> {
     return [...this.rows.of(ws).values()].filter((p) => p.contacts[kind] === address).map(clone);
   }

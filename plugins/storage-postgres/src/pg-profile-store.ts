@@ -27,6 +27,12 @@ export class PgProfileStore implements ProfileStore {
     );
   }
 
+  async idsByUserId(ws: string, userIds: readonly string[]): Promise<Map<string, string>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.db.query<{ user_id: string; id: string }>("SELECT user_id, id FROM profiles WHERE workspace_id = $1 AND user_id = ANY($2::text[])", [ws, [...userIds]]);
+    return new Map(rows.map((r) => [r.user_id, r.id]));
+  }
+
   async findByContact(ws: string, kind: "email" | "phone", address: string): Promise<Profile[]> {
     const column = kind === "email" ? "email" : "phone";
     return (await this.db.query<Row>(`SELECT ${PROFILE_COLUMNS} FROM profiles WHERE workspace_id = $1 AND ${column} = $2 ORDER BY id`, [ws, address])).map(codec.profile);

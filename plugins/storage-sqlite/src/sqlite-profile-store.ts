@@ -28,6 +28,18 @@ export class SqliteProfileStore implements ProfileStore {
     );
   }
 
+  async idsByUserId(ws: string, userIds: readonly string[]): Promise<Map<string, string>> {
+    if (userIds.length === 0) return new Map();
+    // One statement for the whole list: json_each turns the JSON array into rows, each an index lookup.
+    const rows = this.db.guard(
+      () =>
+        this.db
+          .stmt("SELECT user_id, id FROM profiles WHERE workspace_id = ? AND user_id IN (SELECT value FROM json_each(?))")
+          .all(ws, JSON.stringify(userIds)) as { user_id: string; id: string }[],
+    );
+    return new Map(rows.map((r) => [r.user_id, r.id]));
+  }
+
   async findByContact(ws: string, kind: "email" | "phone", address: string): Promise<Profile[]> {
     const column = kind === "email" ? "email" : "phone";
     const rows = this.db.guard(() => this.db.stmt(`SELECT ${PROFILE_COLUMNS} FROM profiles WHERE workspace_id = ? AND ${column} = ? ORDER BY id`).all(ws, address) as Row[]);

@@ -25,7 +25,7 @@ export interface Accepted {
 export const PROCESS_EVENT_JOB = "event.process";
 
 /** Applies an identify call's traits to its person, after the event is stored and before it is processed. */
-export type ApplyTraits = (profile: Profile, event: NudgeEvent) => Promise<Profile>;
+export type ApplyTraits = (profileId: string, event: NudgeEvent) => Promise<unknown>;
 
 /** People of one batch resolved at once: enough to overlap their reads and writes, few enough to keep memory flat. */
 const BATCH_CONCURRENCY = 64;
@@ -46,7 +46,7 @@ interface Call {
 interface Slot {
   index: number;
   call: Call;
-  profile?: Profile;
+  profileId?: string;
   created?: boolean;
   event?: NudgeEvent;
 }
@@ -111,14 +111,23 @@ export class IngestService {
   /** People whose items all name the same ids: one resolve each, then every event in one write. */
   private async together(people: { slot: Slot }[][], results: Accepted[], applyTraits: ApplyTraits): Promise<void> {
     if (people.length === 0) return;
+    // People named by a userId alone are looked up together; the rest (new people, anonymous visitors,
+    // former ids kept by an alias) are resolved one by one, created when absent.
+    const byUserId = (c: { slot: Slot }[]) => (c[0]!.slot.call.anonymousId === undefined ? c[0]!.slot.call.userId : undefined);
+    const known = await this.profiles.idsByUserId(people.map(byUserId).filter((u) => u !== undefined));
     await runChains(
       people.map((c) => [c]),
       BATCH_CONCURRENCY,
       async (chain) => {
-        const profile = await this.profiles.resolve(chain[0]!.slot.call);
-        const created = this.profiles.consumeCreated(profile.id);
+        const userId = byUserId(chain);
+        let profileId = userId === undefined ? undefined : known.get(userId);
+        let created = false;
+        if (profileId === undefined) {
+          profileId = (await this.profiles.resolve(chain[0]!.slot.call)).id;
+          created = this.profiles.consumeCreated(profileId);
+        }
         chain.forEach(({ slot }, i) => {
-          slot.profile = profile;
+          slot.profileId = profileId;
           slot.created = created && i === 0;
         });
       },
@@ -135,14 +144,14 @@ export class IngestService {
         wanted = await this.interest.wants({ type: c.type, name: c.name, properties: c.properties, created: s.created === true });
         if (key !== null) interest.set(key, wanted);
       }
-      s.event = this.toEvent(s.profile!, c, now, wanted);
+      s.event = this.toEvent(s.profileId!, c, now, wanted);
     }
     const inserted = await this.events.appendMany(slots.map((s) => s.event!));
-    await Promise.all(slots.map(async (s, i) => (results[s.index] = inserted[i] ? fresh(s) : await this.duplicate(s.event!, s.profile!))));
+    await Promise.all(slots.map(async (s, i) => (results[s.index] = inserted[i] ? fresh(s) : await this.duplicate(s.event!))));
     // Traits land before any of the person's events is processed; then the jobs, in each person's order.
     const stored = people.map((c) => c.map((x) => x.slot).filter((s) => results[s.index]!.accepted));
     await runChains(stored, BATCH_CONCURRENCY, async (s) => {
-      if (s.call.type === "identify") s.profile = await applyTraits(s.profile!, s.event!);
+      if (s.call.type === "identify") await applyTraits(s.profileId!, s.event!);
     });
     for (const chain of stored) for (const s of chain) await this.enqueue(s.event!, s.created === true);
   }
@@ -197,14 +206,14 @@ export class IngestService {
   }
 
   /** The event to store; one nothing reacts to is stored already processed. */
-  private toEvent(profile: Profile, c: Call, now: number, wanted: boolean): NudgeEvent {
+  private toEvent(profileId: string, c: Call, now: number, wanted: boolean): NudgeEvent {
     return {
       workspaceId: this.ws,
       id: eventId(now),
       messageId: c.messageId ?? randomMessageId(),
       type: c.type,
       name: c.name,
-      profileId: profile.id,
+      profileId,
       userId: c.userId ?? null,
       anonymousId: c.anonymousId ?? null,
       properties: c.properties,
@@ -219,17 +228,17 @@ export class IngestService {
     // A person seen for the first time: segments evaluate them in full once this event is stored.
     const created = this.profiles.consumeCreated(profile.id);
     const wanted = await this.interest.wants({ type: call.type, name: call.name, properties: call.properties, created });
-    const event = this.toEvent(profile, call, this.clock.now(), wanted);
+    const event = this.toEvent(profile.id, call, this.clock.now(), wanted);
     const inserted = await this.events.append(event);
-    if (!inserted) return this.duplicate(event, profile);
-    if (beforeQueue) await beforeQueue(profile, event);
+    if (!inserted) return this.duplicate(event);
+    if (beforeQueue) await beforeQueue(profile.id, event);
     await this.enqueue(event, created);
     return { accepted: true, eventId: event.id, profileId: profile.id };
   }
 
-  private async duplicate(event: NudgeEvent, profile: Profile): Promise<Accepted> {
+  private async duplicate(event: NudgeEvent): Promise<Accepted> {
     const existing = await this.events.getByMessageId(this.ws, event.messageId);
-    return { accepted: false, eventId: existing?.id ?? event.id, profileId: existing?.profileId ?? profile.id };
+    return { accepted: false, eventId: existing?.id ?? event.id, profileId: existing?.profileId ?? event.profileId };
   }
 
   private async enqueue(event: NudgeEvent, created: boolean): Promise<void> {
@@ -259,7 +268,7 @@ function trackCall(t: z.output<typeof TrackInput>): Call {
 }
 
 function fresh(s: Slot): Accepted {
-  return { accepted: true, eventId: s.event!.id, profileId: s.profile!.id };
+  return { accepted: true, eventId: s.event!.id, profileId: s.profileId! };
 }
 
 function ref(c: Call): IdentityRef {

@@ -57,6 +57,20 @@ export class ProfileService {
   }
 
   /**
+   * The profile ids of the people with these userIds, in one store round trip when the store offers it.
+   * Exact userIds only: an id an alias kept, or nobody's, is missing from the map (`resolve` handles those).
+   */
+  async idsByUserId(userIds: readonly string[]): Promise<Map<string, string>> {
+    if (this.profiles.idsByUserId) return this.profiles.idsByUserId(this.ws, userIds);
+    const out = new Map<string, string>();
+    for (const userId of new Set(userIds)) {
+      const p = await this.profiles.getByUserId(this.ws, userId);
+      if (p) out.set(userId, p.id);
+    }
+    return out;
+  }
+
+  /**
    * The profile for an identity, created when absent. With both ids, links them: an anonymous profile
    * becomes the known person's, or is merged into the known profile (its events and enrollments move).
    */
