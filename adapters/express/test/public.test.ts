@@ -38,7 +38,7 @@ describe("public routes", () => {
       expect(clicks).toBe(2);
     });
 
-    it("a tampered, foreign or unsubscribe token gets 404 and never redirects", async () => {
+    it("a tampered, foreign, unsubscribe or open-pixel token gets 404 and never redirects", async () => {
       const token = pathOf(links().clickUrl({ messageId: "m-1", profileId, url: "https://shop.example/" })).split("/").pop()!;
       const [body, mac] = token.split(".") as [string, string];
       const evil = Buffer.from(JSON.stringify({ k: "l", ws: "acme", m: "m-1", p: profileId, u: "https://evil.example/" })).toString("base64url");
@@ -49,6 +49,8 @@ describe("public routes", () => {
       }
       const unsub = pathOf(links().unsubscribeUrl({ profileId, channel: "sms" })).split("/").pop()!;
       await request(t.app).get(`/nudge/l/${unsub}`).expect(404);
+      const open = pathOf(links().openPixelUrl({ messageId: "m-1", profileId })).split("/").pop()!;
+      await request(t.app).get(`/nudge/l/${open}`).expect(404);
       const other = await makeApp({ workspace: "other" });
       const foreign = pathOf(other.nudge.resolve(Tokens.Links).clickUrl({ messageId: "m", profileId, url: "https://x.example/" }));
       await request(t.app).get(foreign).expect(404);
