@@ -81,8 +81,13 @@ export const EmailConfig = z.object({
   replyTo: Sender.optional(),
   /** An extra mailto: unsubscribe target in List-Unsubscribe (the https one-click link is always there). */
   unsubscribeMailto: z.email().optional(),
-  /** Adds a 1x1 open-tracking image to HTML mail (a message's content can turn it on or off). */
-  openPixel: z.boolean().default(false),
+  /**
+   * Adds a 1x1 open pixel (/o/:token) to HTML mail when the instance has link settings. `false` turns open
+   * tracking off for the channel; a message can only opt out (`trackOpens: false` in its content).
+   */
+  trackOpens: z.boolean().default(true),
+  /** The earlier name, refused rather than ignored so that `openPixel: false` cannot silently turn tracking on. */
+  openPixel: z.never({ message: "renamed trackOpens (default true: set trackOpens: false to leave the open pixel out)" }).optional(),
   /** The domain of Message-ID headers; defaults to the sender's domain. */
   messageIdDomain: z.string().min(1).optional(),
   webhooks: z.object({ ses: SesWebhookConfig.optional() }).default({}),

@@ -19,8 +19,10 @@ export const EmailContent = z
     replyTo: z.email().optional(),
     /** Rewrites every http(s) link of the HTML part through the click-tracking route (/l/:token). */
     trackClicks: z.boolean().default(false),
-    /** Overrides the channel's `openPixel` setting for this message. */
-    openPixel: z.boolean().optional(),
+    /** `false` leaves the open pixel out of this message; `true` cannot turn on what the channel turned off. */
+    trackOpens: z.boolean().default(true),
+    /** The earlier name, refused rather than ignored so that `openPixel: false` cannot silently turn tracking on. */
+    openPixel: z.never({ message: "renamed trackOpens (default true: set trackOpens: false to leave the open pixel out)" }).optional(),
     headers: z.record(CustomHeaderName, z.string().max(998).refine((v) => !/[\r\n]/.test(v), "header values must be one line")).optional(),
   })
   .superRefine((c, ctx) => {

@@ -32,10 +32,15 @@ export interface ComposedEmail {
  * for every retry of one logical message (so a receiver can drop a duplicate).
  */
 export class EmailComposer {
+  /** Without link settings a pixel would point at a placeholder host, with a token that dies with the process. */
+  private readonly trackOpens: boolean;
+
   constructor(
     private readonly config: EmailConfig,
     private readonly links: LinkService,
-  ) {}
+  ) {
+    this.trackOpens = config.trackOpens && links.configured;
+  }
 
   compose(content: EmailContent, to: string, context: SendContext): ComposedEmail {
     const unsubscribeUrl = this.links.unsubscribeUrl({ profileId: context.profile.id, channel: this.config.id, messageId: context.messageId });
@@ -50,7 +55,9 @@ export class EmailComposer {
       );
     }
     const text = content.text !== undefined ? fill(content.text) : toText(html ?? "");
-    if (html !== undefined && (content.openPixel ?? this.config.openPixel)) html = insertOpenPixel(html, this.pixelUrl(context));
+    if (html !== undefined && this.trackOpens && content.trackOpens) {
+      html = insertOpenPixel(html, this.links.openPixelUrl({ messageId: context.messageId, profileId: context.profile.id }));
+    }
 
     const headers: Record<string, string | PreparedHeader> = { ...(content.headers ?? {}) };
     if (context.marketing) {
@@ -80,16 +87,6 @@ export class EmailComposer {
   messageId(idempotencyKey: string): string {
     const domain = this.config.messageIdDomain ?? senderAddress(this.config.from).split("@")[1] ?? "localhost";
     return `<${createHash("sha256").update(idempotencyKey).digest("hex").slice(0, 32)}@${domain}>`;
-  }
-
-  /**
-   * The open pixel points at the HTTP adapter's `/o/:token`. LinkService has no "open" token kind yet, so
-   * the token is a click token whose target is `<baseUrl>/o`: the adapter verifies it with LinkService and
-   * tells an open from a click by that target.
-   */
-  private pixelUrl(context: SendContext): string {
-    const token = this.links.sign({ k: "l", ws: context.workspace, m: context.messageId, p: context.profile.id, u: `${this.links.baseUrl}/o` });
-    return `${this.links.baseUrl}/o/${token}`;
   }
 }
 

@@ -22,7 +22,9 @@ export const email = definePlugin({
         ? new SmtpTransport(config.provider, ctx.logger)
         : new SandboxTransport(config.id, { ...config.provider, provider: "sandbox" }, ctx.resolve(Tokens.SandboxOutbox), ctx.clock);
     const ses = config.webhooks.ses ? new SesWebhook(config.webhooks.ses, ctx.clock, ctx.logger) : null;
-    const channel = new EmailChannel(config.id, transport, new EmailComposer(config, ctx.resolve(Tokens.Links)), ses);
+    const links = ctx.resolve(Tokens.Links);
+    if (config.trackOpens && !links.configured) ctx.logger.info({ channel: config.id }, "e-mail opens are not tracked: the instance has no links settings");
+    const channel = new EmailChannel(config.id, transport, new EmailComposer(config, links), ses);
     channels.set(ctx, channel);
     ctx.registerInstance(Tokens.Channel, channel as Channel);
   },

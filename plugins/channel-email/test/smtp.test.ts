@@ -4,7 +4,7 @@ import { simpleParser, type ParsedMail } from "mailparser";
 import { ChannelRejectedError, PluginLifecycleError, createNudge, silentLogger, type LinkService } from "@nudge/core";
 import { aProfile, sendContext, startChannelPlugin, type StartedChannelPlugin } from "@nudge/core/testkit";
 import { storageMemory } from "@nudge/storage-memory";
-import { email } from "../src/index.js";
+import { email, type EmailConfigInput } from "../src/index.js";
 import type { EmailContentInput } from "../src/content.js";
 import { LINKS } from "./support/email-harness.js";
 import { SmtpSink } from "./support/smtp-sink.js";
@@ -101,15 +101,33 @@ describe("email over SMTP (real smtp-server)", () => {
     expect(parsed.text?.trim()).toBe("직접 쓴 텍스트 본문");
   });
 
-  it("adds the open pixel to HTML only when asked, never to the text part", async () => {
-    const { parsed } = await send({ subject: "pixel", html: "<html><body><p>hi</p></body></html>", openPixel: true }, { messageId: "msg-px" });
-    const src = /<img src="(https:\/\/nudge\.acme\.test\/nudge\/o\/[^"]+)" width="1" height="1"/.exec(parsed.html as string)?.[1];
-    expect(src).toBeTruthy();
-    expect(started.links.verify(src!.split("/o/")[1]!)).toMatchObject({ k: "l", m: "msg-px", p: jane.id, u: "https://nudge.acme.test/nudge/o" });
-    expect(parsed.html).toMatch(/<img [^>]+\/><\/body>/);
-    expect(parsed.text).not.toContain("/o/");
-    const plain = await send({ subject: "no pixel", html: "<p>hi</p>" });
-    expect(plain.parsed.html).not.toContain("/nudge/o/");
+  it("adds the signed open pixel just before </body> of the HTML sent over SMTP, never to the text part", async () => {
+    const { parsed, raw } = await send({ subject: "pixel", html: "<html><body><p>hi</p></body></html>" }, { messageId: "msg-px" });
+    const src = pixelOf(parsed.html);
+    expect(started.links.verify(src!.split("/o/")[1]!, "o")).toEqual({ k: "o", ws: "acme", m: "msg-px", p: jane.id });
+    expect(parsed.html).toMatch(/<p>hi<\/p><img src="[^"]+" width="1" height="1" alt="" [^>]*\/><\/body><\/html>$/);
+    expect(parsed.text).toBe("hi");
+    const textPart = raw.split(/Content-Type: text\/plain/i)[1]!.split(/Content-Type: text\/html/i)[0]!;
+    expect(textPart).not.toMatch(/\/o\//);
+
+    const fragment = await send({ subject: "fragment", html: "<p>hi</p>" }, { messageId: "msg-frag" });
+    expect(fragment.parsed.html).toMatch(/^<p>hi<\/p><img src="https:\/\/nudge\.acme\.test\/nudge\/o\/[^"]+"[^>]*\/>$/);
+    expect(started.links.verify(pixelOf(fragment.parsed.html)!.split("/o/")[1]!, "o")).toMatchObject({ m: "msg-frag" });
+
+    const textOnly = await send({ subject: "text only", text: "no html here" });
+    expect(textOnly.parsed.html).toBe(false);
+    expect(textOnly.raw).not.toContain("/nudge/o/");
+  });
+
+  it("leaves the pixel out when the content says trackOpens: false", async () => {
+    const { parsed, raw } = await send({ subject: "no pixel", html: "<html><body><p>hi</p></body></html>", trackOpens: false });
+    expect(parsed.html).toBe("<html><body><p>hi</p></body></html>");
+    expect(raw).not.toContain("/nudge/o/");
+  });
+
+  it("refuses the earlier name openPixel instead of ignoring it", () => {
+    const old = started.channel.contentSchema.safeParse({ subject: "s", html: "<p>x</p>", openPixel: false });
+    expect(old.error?.issues[0]).toMatchObject({ path: ["openPixel"], message: expect.stringContaining("trackOpens") });
   });
 
   it("adds only X- headers from content; a content header cannot forge List-Unsubscribe", () => {
@@ -121,10 +139,50 @@ describe("email over SMTP (real smtp-server)", () => {
   });
 });
 
+function pixelOf(html: string | false | undefined): string | undefined {
+  return /<img src="(https:\/\/nudge\.acme\.test\/nudge\/o\/[^"]+)" width="1" height="1"/.exec(html || "")?.[1];
+}
+
 function verifyClick(links: LinkService, url: string): { m: string; p: string; u: string } | null {
   const v = links.verify(url.split("/l/")[1]!);
   return v && v.k === "l" ? { m: v.m, p: v.p, u: v.u } : null;
 }
+
+describe("open tracking switched off for the whole channel", () => {
+  const jane = aProfile("acme", { contacts: { email: "jane@example.com" } });
+  const html = "<html><body><p>hi</p></body></html>";
+
+  async function sendWith(config: Partial<EmailConfigInput>, links: typeof LINKS | null, content: EmailContentInput): Promise<ParsedMail> {
+    const sink = await new SmtpSink().start();
+    const started = await startChannelPlugin<EmailContentInput>(
+      email({ provider: { type: "smtp", host: "127.0.0.1", port: sink.port, auth: { user: sink.user, pass: sink.pass }, pool: false }, from: "news@acme.test", ...config }),
+      { links },
+    );
+    try {
+      await started.channel.send({ to: "jane@example.com", content: started.channel.contentSchema.parse(content), context: sendContext(jane) });
+      return await simpleParser(sink.last().raw);
+    } finally {
+      await started.close();
+      await sink.stop();
+    }
+  }
+
+  it("trackOpens: false on the channel wins over a message's trackOpens: true", async () => {
+    const parsed = await sendWith({ trackOpens: false }, LINKS, { subject: "s", html, trackOpens: true });
+    expect(parsed.html).toBe(html);
+  });
+
+  it("no pixel when the instance has no links settings; with them, the same mail gets one", async () => {
+    expect((await sendWith({}, null, { subject: "s", html })).html).toBe(html);
+    expect((await sendWith({}, LINKS, { subject: "s", html })).html).toContain("https://nudge.acme.test/nudge/o/");
+  });
+
+  it("refuses the earlier channel option openPixel at boot, naming the new one", async () => {
+    await expect(
+      createNudge({ workspace: "acme", logger: silentLogger(), plugins: [storageMemory(), email({ provider: { type: "sandbox" }, from: "a@b.test", openPixel: false } as unknown as EmailConfigInput)] }),
+    ).rejects.toMatchObject({ code: "NUDGE_PLUGIN_CONFIG", issues: [expect.objectContaining({ path: "openPixel", message: expect.stringContaining("trackOpens") })] });
+  });
+});
 
 describe("SMTP start-up and failures", () => {
   it("fails at start with a clear error when the SMTP credentials are wrong", async () => {
