@@ -42,7 +42,7 @@ export { SandboxProvider, SandboxConfig, SandboxFailure } from "./sandbox/sandbo
 export { sandboxChannel, type TextContent } from "./sandbox/sandbox-channel.js";
 // Channel plugins call their vendors through it, so every vendor maps network failures, 429 and 5xx alike.
 export { vendorRequest, type VendorAnswer, type VendorRequestInit } from "./http/vendor-http.js";
-export { LinkService, LinkSettings, LinkPayload } from "./links/link-service.js";
+export { LinkService, LinkSettings, LinkPayload, type LinkKind } from "./links/link-service.js";
 export { DeliveryReports } from "./engine/dispatch/delivery-reports.js";
 export { TimerService } from "./engine/timers/timer-service.js";
 export { RetentionService, RETENTION_TIMER, type RetentionReport } from "./engine/retention/retention-service.js";

@@ -54,7 +54,7 @@ export const Tokens = {
   Hooks: token<Hooks>("Hooks"),
   SandboxOutbox: token<SandboxOutbox>("SandboxOutbox"),
   TemplateRenderer: token<TemplateRenderer>("TemplateRenderer"),
-  /** Signed click and unsubscribe links. */
+  /** Signed click, open-pixel and unsubscribe links. */
   Links: token<LinkService>("Links"),
   ProfileStore: token<ProfileStore>("ProfileStore"),
   EventStore: token<EventStore>("EventStore"),

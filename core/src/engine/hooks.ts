@@ -1,4 +1,3 @@
-import { EventEmitter } from "node:events";
 import type { NudgeEvent } from "../domain/event.js";
 import type { Message } from "../domain/message.js";
 import type { Enrollment } from "../domain/journey.js";
@@ -19,26 +18,56 @@ export interface HookEvents {
 
 export type HookName = keyof HookEvents;
 
-/** A typed event emitter, one per instance. A throwing listener is logged by the caller, never rethrown. */
-export class Hooks {
-  private readonly emitter = new EventEmitter();
+type Listener = (payload: never) => void;
+const NONE: readonly Listener[] = Object.freeze([]);
 
-  constructor() {
-    this.emitter.setMaxListeners(100);
-  }
+/**
+ * Typed hooks, one set per instance. A throwing listener is swallowed, never rethrown: a host's listener
+ * must not break the engine.
+ *
+ * Hand-written rather than node's EventEmitter: its emit path copies the listener array on every call
+ * (`listeners()`), and "message.updated" fires several times per send. Here each name holds an array that
+ * is replaced, never changed, when a listener comes or goes (copy on write), so emitting allocates
+ * nothing, and a listener removed or added during an emit does not change that emit's list.
+ */
+export class Hooks {
+  private readonly lists = new Map<HookName, readonly Listener[]>();
 
   on<K extends HookName>(name: K, listener: (payload: HookEvents[K]) => void): () => void {
-    this.emitter.on(name, listener);
-    return () => this.emitter.off(name, listener);
+    const fn = listener as Listener;
+    this.lists.set(name, [...this.listeners(name), fn]);
+    let on = true;
+    return () => {
+      if (!on) return;
+      on = false;
+      const list = this.listeners(name);
+      const at = list.indexOf(fn);
+      if (at < 0) return;
+      const next = list.slice();
+      next.splice(at, 1);
+      if (next.length === 0) this.lists.delete(name);
+      else this.lists.set(name, next);
+    };
+  }
+
+  /** Whether anyone listens: lets an emitter skip building a payload nobody reads. */
+  has(name: HookName): boolean {
+    return this.lists.has(name);
   }
 
   emit<K extends HookName>(name: K, payload: HookEvents[K]): void {
-    for (const l of this.emitter.listeners(name)) {
+    const list = this.lists.get(name);
+    if (list === undefined) return;
+    for (let i = 0; i < list.length; i++) {
       try {
-        (l as (p: HookEvents[K]) => void)(payload);
+        (list[i] as (p: HookEvents[K]) => void)(payload);
       } catch {
         // A host's listener must not break the engine.
       }
     }
+  }
+
+  private listeners(name: HookName): readonly Listener[] {
+    return this.lists.get(name) ?? NONE;
   }
 }

@@ -26,8 +26,9 @@ export class SegmentCatalog {
   ) {}
 
   async index(): Promise<SegmentIndex> {
+    const fresh = this.peek();
+    if (fresh) return fresh;
     const now = this.clock.now();
-    if (this.cached && now - this.cached.at < this.options.segmentCacheMs) return this.cached.index;
     let loading = this.loading;
     if (!loading || loading.generation !== this.generation) {
       const mine = { promise: this.load(now), generation: this.generation };
@@ -35,6 +36,12 @@ export class SegmentCatalog {
       mine.promise.finally(() => this.loading === mine && (this.loading = null)).catch(() => {});
     }
     return loading.promise;
+  }
+
+  /** The index `index()` would answer at once from its cache, or null when it would have to load. */
+  peek(): SegmentIndex | null {
+    const c = this.cached;
+    return c && this.clock.now() - c.at < this.options.segmentCacheMs ? c.index : null;
   }
 
   invalidate(): void {

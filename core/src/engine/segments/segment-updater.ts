@@ -98,7 +98,12 @@ export class SegmentUpdater {
     const request = (profileId: string, cause: "received" | "converted") =>
       void this.request(profileId, { causes: [cause] }).catch((err: unknown) => this.logger.warn({ err, cause }, "segment re-evaluation not queued"));
     hooks.on("message.updated", (m) => {
-      if (m.status === "sent" || m.status === "delivered") request(m.profileId, "received");
+      if (m.status !== "sent" && m.status !== "delivered") return;
+      // Every send lands here: when the cached index already says no segment reads "received", stop
+      // synchronously instead of starting request()'s promise chain to learn the same.
+      const index = this.catalog.peek();
+      if (index !== null && index.forCause("received").length === 0) return;
+      request(m.profileId, "received");
     });
     hooks.on("enrollment.updated", (e) => {
       if (e.convertedAt !== null) request(e.profileId, "converted");
