@@ -2,7 +2,17 @@ import type { OnCapped } from "../domain/message.js";
 import type { Policy, PolicyContext, PolicyVerdict } from "../ports/policy.js";
 import type { SendLimit } from "../ports/stores.js";
 import type { FrequencyCap } from "./policies-config.js";
+import { ALLOW } from "./allow.js";
 import { LocalMinutes, localLabel, recipientZone } from "./recipient-zone.js";
+
+/** limits() inputs and answer for one zone, kept while the inputs repeat (see limits). */
+interface LastLimits {
+  minute: number;
+  marketing: boolean;
+  channel: string;
+  journeyId: string | null;
+  limits: SendLimit[];
+}
 
 /**
  * Frequency caps: at most N messages per person per calendar day / week / month in the recipient's
@@ -16,6 +26,8 @@ export class FrequencyCapPolicy implements Policy {
   private readonly local = new LocalMinutes();
   /** Per cap, then zone: the window start computed for the last minute seen. */
   private readonly starts = new Map<string, Map<string, { minute: number; since: number }>>();
+  /** Per zone: the last answer of limits(). */
+  private readonly last = new Map<string, LastLimits>();
 
   constructor(
     private readonly caps: FrequencyCap[],
@@ -26,27 +38,44 @@ export class FrequencyCapPolicy implements Policy {
   }
 
   evaluate(): PolicyVerdict {
-    return { outcome: "allow" };
+    return ALLOW;
   }
 
+  /**
+   * The answer depends only on the zone, the minute (window starts move on minute boundaries, see
+   * LocalMinutes), and the message's marketing flag, channel and journey; sends repeat those, so the last
+   * answer per zone is kept and returned as it is (frozen, so the caller can keep it too).
+   */
   limits({ message, channel, profile, now }: PolicyContext): SendLimit[] {
     const zone = recipientZone(profile, this.workspaceZone);
+    const minute = now - (((now % 60_000) + 60_000) % 60_000);
+    const last = this.last.get(zone);
+    if (last !== undefined && last.minute === minute && last.marketing === message.marketing && last.channel === channel.id && last.journeyId === message.journeyId) {
+      return last.limits;
+    }
+    const limits = this.compute(message.marketing, channel.id, message.journeyId, now, zone);
+    if (last !== undefined) Object.assign(last, { minute, marketing: message.marketing, channel: channel.id, journeyId: message.journeyId, limits });
+    else {
+      if (this.last.size > 1_000) this.last.clear();
+      this.last.set(zone, { minute, marketing: message.marketing, channel: channel.id, journeyId: message.journeyId, limits });
+    }
+    return limits;
+  }
+
+  private compute(marketing: boolean, channelId: string, messageJourney: string | null, now: number, zone: string): SendLimit[] {
     const out: SendLimit[] = [];
     for (const cap of this.caps) {
-      if (cap.marketingOnly && !message.marketing) continue;
-      if (cap.channel !== undefined && cap.channel !== channel.id) continue;
-      const journeyId = cap.journey === "*" ? message.journeyId : (cap.journey ?? null);
-      if (cap.journey !== undefined && (journeyId === null || journeyId !== message.journeyId)) continue;
-      out.push({
-        id: cap.id,
-        max: cap.max,
-        since: this.periodStart(cap, now, zone),
-        ...(cap.channel === undefined ? {} : { channel: cap.channel }),
-        ...(journeyId === null ? {} : { journeyId }),
-        ...(cap.marketingOnly ? { marketing: true } : {}),
-      });
+      if (cap.marketingOnly && !marketing) continue;
+      if (cap.channel !== undefined && cap.channel !== channelId) continue;
+      const journeyId = cap.journey === "*" ? messageJourney : (cap.journey ?? null);
+      if (cap.journey !== undefined && (journeyId === null || journeyId !== messageJourney)) continue;
+      const limit: SendLimit = { id: cap.id, max: cap.max, since: this.periodStart(cap, now, zone) };
+      if (cap.channel !== undefined) limit.channel = cap.channel;
+      if (journeyId !== null) limit.journeyId = journeyId;
+      if (cap.marketingOnly) limit.marketing = true;
+      out.push(Object.freeze(limit));
     }
-    return out;
+    return Object.freeze(out) as SendLimit[];
   }
 
   onLimit(limit: SendLimit, count: number, { profile, now }: PolicyContext): PolicyVerdict {

@@ -1,6 +1,7 @@
 import { DateTime } from "luxon";
 import { subscriptionState, type Profile, type Subscription } from "../domain/profile.js";
 import type { Policy, PolicyContext, PolicyVerdict } from "../ports/policy.js";
+import { ALLOW } from "./allow.js";
 import { DailyWindow } from "./daily-window.js";
 import type { KoreanAdRulesConfig } from "./policies-config.js";
 import { isKoreanNumber, LocalMinutes, localLabel, recipientZone } from "./recipient-zone.js";
@@ -34,9 +35,9 @@ export class KoreanAdRulesPolicy implements Policy {
   }
 
   evaluate({ message, profile, channel, content, now }: PolicyContext): PolicyVerdict {
-    if (!message.marketing) return { outcome: "allow" };
+    if (!message.marketing) return ALLOW;
     const rules = this.config.channels[channel.id];
-    if (!rules) return { outcome: "allow" };
+    if (!rules) return ALLOW;
 
     const raw = content[rules.field];
     const text = typeof raw === "string" ? raw : "";
@@ -70,7 +71,7 @@ export class KoreanAdRulesPolicy implements Policy {
       if (!stale) return { outcome: "allow", rule: "night-window", reason: `sent ${this.night} with separate night-time consent (${profile.nightAdConsent.source}); ${at}` };
     }
     if (stale) return { outcome: "flag", rule: "consent-age", reason: stale };
-    return { outcome: "allow" };
+    return ALLOW;
   }
 
   /** A reason when the marketing consent behind this message is older than allowed, else null. */

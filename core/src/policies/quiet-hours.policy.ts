@@ -1,4 +1,5 @@
 import type { Policy, PolicyContext, PolicyVerdict } from "../ports/policy.js";
+import { ALLOW } from "./allow.js";
 import { DailyWindow } from "./daily-window.js";
 import type { QuietHoursRule } from "./policies-config.js";
 import { LocalMinutes, localLabel, recipientZone } from "./recipient-zone.js";
@@ -34,6 +35,6 @@ export class QuietHoursPolicy implements Policy {
       const until = window.endAfter(local).toMillis();
       return { outcome: "defer", until, rule: rule.id, reason: `quiet hours ${window} (${zone}) ${scope}: it is ${local.toFormat("HH:mm")} there; deferred to ${localLabel(until, zone)}` };
     }
-    return { outcome: "allow" };
+    return ALLOW;
   }
 }

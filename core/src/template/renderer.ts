@@ -71,6 +71,11 @@ export class TemplateRenderer {
 
   /** Renders every string field. Throws TemplateAbort for `{% abort %}`, TemplateError otherwise. */
   async render<T>(content: T, scope: TemplateScope): Promise<T> {
+    return this.renderSync(content, scope);
+  }
+
+  /** `render` without the promise, for callers on the send path (no filter or tag here does I/O). */
+  renderSync<T>(content: T, scope: TemplateScope): T {
     return this.renderValue(content, scope as Record<string, unknown>) as T;
   }
 
@@ -101,7 +106,8 @@ export class TemplateRenderer {
     if (Array.isArray(value)) return value.map((v) => this.renderValue(v, scope));
     if (value !== null && typeof value === "object") {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = this.renderValue(v, scope);
+      // for-in over own keys: Object.entries would build an array of pairs per object rendered.
+      for (const k in value) if (Object.hasOwn(value, k)) out[k] = this.renderValue((value as Record<string, unknown>)[k], scope);
       return out;
     }
     return value;

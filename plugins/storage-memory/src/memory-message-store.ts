@@ -1,5 +1,5 @@
 import type { Message, MessageCountQuery, MessageQuery, MessageStore, Page, SendClaim, SendLimit, SpendQuery, SpendRow } from "@nudge/core";
-import { copyMessage } from "./message-copy.js";
+import { copyMessage, copyMessageInto } from "./message-copy.js";
 import { paginate, Scoped } from "./util.js";
 
 export class MemoryMessageStore implements MessageStore {
@@ -20,7 +20,8 @@ export class MemoryMessageStore implements MessageStore {
     const row = copyMessage(message);
     this.rows.of(message.workspaceId).set(message.id, row);
     this.indexProfile(message.workspaceId, message.profileId, row);
-    return { message: copyMessage(message), inserted: true };
+    // The caller's own object back: the row is a copy, so nothing is shared, and a second copy would be waste.
+    return { message, inserted: true };
   }
 
   async get(ws: string, id: string): Promise<Message | null> {
@@ -155,7 +156,7 @@ export class MemoryMessageStore implements MessageStore {
   /** Replaces a stored row's contents in place (see byProfile), or stores a new row. */
   private write(rows: Map<string, Message>, message: Message): void {
     const row = rows.get(message.id);
-    if (row) Object.assign(row, copyMessage(message));
+    if (row) copyMessageInto(row, message);
     else rows.set(message.id, copyMessage(message));
   }
 

@@ -26,6 +26,15 @@ export function copyMessage(m: Message): Message {
   };
 }
 
+/** copyMessage into an existing row, keeping its identity (see MemoryMessageStore.byProfile), with no copy in between. */
+export function copyMessageInto(row: Message, m: Message): void {
+  Object.assign(row, m);
+  row.channels = m.channels.slice();
+  row.content = m.content === null ? null : clone(m.content);
+  row.attempts = m.attempts.map(copyDelivery);
+  row.decisions = m.decisions.map((d) => ({ ...d }));
+}
+
 function copyDelivery(a: Delivery): Delivery {
   const out: Delivery = { ...a };
   if (a.cost !== undefined) out.cost = { ...a.cost };

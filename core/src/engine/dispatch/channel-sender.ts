@@ -6,7 +6,7 @@ import type { Channel, Prepared, SendContext, SendResult } from "../../ports/cha
 import type { Clock } from "../../ports/clock.js";
 import type { Logger } from "../../ports/logger.js";
 import type { PolicyContext } from "../../ports/policy.js";
-import type { MessageStore } from "../../ports/stores.js";
+import type { MessageStore, SendLimit } from "../../ports/stores.js";
 import { Tokens } from "../../tokens.js";
 import type { ChannelRegistry } from "../channel-registry.js";
 import type { Hooks } from "../hooks.js";
@@ -15,18 +15,12 @@ import type { NudgeOptionsResolved } from "../options.js";
 import { ProfileService } from "../profiles/profile-service.js";
 import { backoffDelay } from "./backoff.js";
 import { MessageLog } from "./message-log.js";
-import { PolicyRunner, type OwnedLimit, type StopVerdict } from "./policy-runner.js";
+import { PolicyRunner, type OwnedLimit, type PolicyPass } from "./policy-runner.js";
 import { ProviderLimiter } from "./provider-limiter.js";
 import { Verdicts } from "./verdicts.js";
 
 /** How one channel try ended: the message is settled or parked ("done"), or the next channel is tried. */
 export type TryOutcome = "done" | "next";
-
-type Call =
-  | { kind: "refused" }
-  | { kind: "limit"; before: Message["status"]; policy: string; verdict: StopVerdict }
-  | { kind: "sent"; result: SendResult }
-  | { kind: "error"; error: unknown };
 
 interface Ready {
   channel: Channel;
@@ -34,6 +28,7 @@ interface Ready {
   content: Record<string, unknown>;
   policy: PolicyContext;
   limits: OwnedLimit[];
+  sendLimits: SendLimit[];
   prepared: Prepared | undefined;
   send: SendContext;
 }
@@ -61,24 +56,42 @@ export class ChannelSender {
   ) {}
 
   async try(message: Message, profile: Profile): Promise<TryOutcome> {
-    const ready = await this.prepare(message, profile);
-    if (ready === "next" || ready === "done") return ready;
-    const call = await this.claimAndCall(message, ready);
-    switch (call.kind) {
-      case "refused":
+    const prepared = this.prepare(message, profile);
+    const r = prepared instanceof Promise ? await prepared : prepared;
+    if (r === "next" || r === "done") return r;
+    const before = message.status;
+    message.status = "sending";
+    message.updatedAt = this.clock.now();
+    const claim = await this.messages.claimSend(message, r.sendLimits);
+    if (!claim.claimed) {
+      if (claim.reason === "status") {
+        // Another worker holds or finished this message: leave it to them.
+        await this.log.reload(message);
         return "done";
-      case "limit":
-        message.status = call.before;
-        await this.verdicts.apply(message, call.policy, call.verdict);
-        return "done";
-      case "error":
-        return this.sendFailed(message, ready, call.error);
-      case "sent":
-        return this.sent(message, profile, ready, call.result);
+      }
+      const refused = this.policies.refused(r.limits, claim.limitId, claim.count, { ...r.policy, now: this.clock.now() });
+      message.status = before;
+      await this.verdicts.apply(message, refused.policy, refused.verdict);
+      return "done";
     }
+    this.hooks.emit("message.updated", message);
+    // Claimed first, then queued for a provider slot: the slot covers the provider call only, the scarce
+    // resource; storage writes never hold it. "sending" thus means "in the provider's queue or call".
+    let result: SendResult;
+    try {
+      result = await this.limiter.run(r.channel, () => {
+        // The context prepare() saw, brought to the time of the call (one object per try, not two).
+        r.send.now = this.clock.now();
+        return r.channel.send({ to: r.address, content: r.content, context: r.send });
+      });
+    } catch (error) {
+      return this.sendFailed(message, r, error);
+    }
+    return this.sent(message, profile, r, result);
   }
 
-  private async prepare(message: Message, profile: Profile): Promise<Ready | TryOutcome> {
+  /** Everything before the claim; synchronous unless a policy or a failure needs a promise. */
+  private prepare(message: Message, profile: Profile): Ready | Promise<Ready | TryOutcome> {
     const id = message.channel;
     const channel = this.channels.get(id);
     if (!channel) return this.failed(message, id, "none", "failed", { errorCode: "NUDGE_UNKNOWN_CHANNEL", error: `channel "${id}" is not registered` });
@@ -93,13 +106,15 @@ export class ChannelSender {
       return this.failed(message, id, channel.provider, "failed", { errorCode: err.code, error: err.message });
     }
     const content = parsed.data as Record<string, unknown>;
-    const now = this.clock.now();
-    const policy: PolicyContext = { workspace: this.ws, message, profile, channel, content, now };
-    const pass = await this.policies.evaluate(message, policy);
-    if (!pass.go) {
-      await this.verdicts.apply(message, pass.policy, pass.verdict);
-      return "done";
-    }
+    const policy: PolicyContext = { workspace: this.ws, message, profile, channel, content, now: this.clock.now() };
+    const pass = this.policies.evaluate(message, policy);
+    return pass instanceof Promise ? pass.then<Ready | TryOutcome>((p) => this.afterPolicies(message, policy, p)) : this.afterPolicies(message, policy, pass);
+  }
+
+  private afterPolicies(message: Message, policy: PolicyContext, pass: PolicyPass): Ready | Promise<TryOutcome> {
+    if (!pass.go) return this.verdicts.apply(message, pass.policy, pass.verdict).then(() => "done" as const);
+    const { channel, content, profile } = policy;
+    const id = channel.id;
     const send: SendContext = {
       workspace: this.ws,
       messageId: message.id,
@@ -108,7 +123,7 @@ export class ChannelSender {
       attempt: message.attempts.length + 1,
       marketing: message.marketing,
       profile,
-      now,
+      now: policy.now,
     };
     let prepared: Prepared | undefined;
     try {
@@ -117,44 +132,19 @@ export class ChannelSender {
       const err = e instanceof NudgeError ? e : new ValidationError(`${id} content`, [{ path: "content", message: String(e) }]);
       return this.failed(message, id, channel.provider, "failed", { errorCode: err.code, error: err.message });
     }
-    return { channel, address, content, policy, limits: pass.limits, prepared, send };
-  }
-
-  private async claimAndCall(message: Message, r: Ready): Promise<Call> {
-    const before = message.status;
-    message.status = "sending";
-    message.updatedAt = this.clock.now();
-    const claim = await this.messages.claimSend(message, r.limits.map((l) => l.limit));
-    if (!claim.claimed) {
-      if (claim.reason === "status") {
-        // Another worker holds or finished this message: leave it to them.
-        await this.log.reload(message);
-        return { kind: "refused" };
-      }
-      return { kind: "limit", before, ...this.policies.refused(r.limits, claim.limitId, claim.count, { ...r.policy, now: this.clock.now() }) };
-    }
-    this.hooks.emit("message.updated", message);
-    // Claimed first, then queued for a provider slot: the slot covers the provider call only, the scarce
-    // resource; storage writes never hold it. "sending" thus means "in the provider's queue or call".
-    try {
-      const result = await this.limiter.run(r.channel, () => r.channel.send({ to: r.address, content: r.content, context: { ...r.send, now: this.clock.now() } }));
-      return { kind: "sent", result };
-    } catch (error) {
-      return { kind: "error", error };
-    }
+    return { channel, address: message.recipient!, content, policy, limits: pass.limits, sendLimits: pass.sendLimits, prepared, send };
   }
 
   private async sent(message: Message, profile: Profile, r: Ready, res: SendResult): Promise<TryOutcome> {
     const cost = res.cost ?? r.prepared?.cost;
     const messageType = res.messageType ?? r.prepared?.messageType;
-    // Only the fields the provider answered: assigned one by one, cheaper than spreading optional objects on every send.
-    const extra: Partial<Delivery> = {};
-    if (res.providerMessageId !== undefined) extra.providerMessageId = res.providerMessageId;
-    if (res.providerCode !== undefined) extra.providerCode = res.providerCode;
-    if (cost !== undefined) extra.cost = cost;
-    if (messageType !== undefined) extra.messageType = messageType;
-    if (res.details !== undefined) extra.details = res.details;
-    this.log.attempt(message, r.channel.id, r.channel.provider, res.status ?? "sent", extra);
+    // Only the fields the provider answered, set on the recorded attempt one by one: no spread of optional objects per send.
+    const d = this.log.attempt(message, r.channel.id, r.channel.provider, res.status ?? "sent");
+    if (res.providerMessageId !== undefined) d.providerMessageId = res.providerMessageId;
+    if (res.providerCode !== undefined) d.providerCode = res.providerCode;
+    if (cost !== undefined) d.cost = cost;
+    if (messageType !== undefined) d.messageType = messageType;
+    if (res.details !== undefined) d.details = res.details;
     message.sentAt = this.clock.now();
     await this.log.finish(message, res.status === "delivered" ? "delivered" : "sent");
     if (res.invalidContacts) for (const dead of res.invalidContacts) await this.profiles.invalidateContact(profile.id, dead.key, dead.reason);

@@ -60,7 +60,8 @@ export class Dispatcher {
   /** Records and sends a message; a second call with the same key returns the first message. */
   async dispatch(req: DispatchRequest): Promise<Message> {
     const now = this.clock.now();
-    const chain = [req.spec.channel, ...(req.spec.fallback ?? []).map((f) => f.channel)];
+    const fallback = req.spec.fallback;
+    const chain = fallback === undefined || fallback.length === 0 ? [req.spec.channel] : [req.spec.channel, ...fallback.map((f) => f.channel)];
     const draft: Message = {
       workspaceId: this.ws,
       id: randomUUID(),
@@ -88,7 +89,8 @@ export class Dispatcher {
     if (!inserted && !this.stalledBeforeRender(message, now)) return this.recover(message, req.profile, now);
 
     try {
-      message.content = await this.renderChain(req);
+      // Content given inline (no stored template to read) renders without a promise.
+      message.content = this.needsTemplates(req) ? await this.renderChain(req) : this.renderInline(req);
     } catch (e) {
       if (e instanceof TemplateAbort) {
         // Aborted by its own template: nothing is sent, nothing is paid, no cap counts it.
@@ -137,6 +139,22 @@ export class Dispatcher {
   /** A first caller that crashed between insert and render left a queued message without content. */
   private stalledBeforeRender(message: Message, now: number): boolean {
     return message.status === "queued" && message.content === null && now - message.createdAt >= this.options.dispatch.sendingLeaseMs;
+  }
+
+  private needsTemplates(req: DispatchRequest): boolean {
+    if (req.spec.content === undefined && req.spec.template !== undefined) return true;
+    const fallback = req.spec.fallback;
+    if (fallback !== undefined) for (const f of fallback) if (f.content === undefined && f.template !== undefined) return true;
+    return false;
+  }
+
+  /** renderChain's result when every channel of the chain has its content inline. */
+  private renderInline(req: DispatchRequest): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    out[req.spec.channel] = this.renderer.renderSync(req.spec.content ?? {}, req.scope);
+    const fallback = req.spec.fallback;
+    if (fallback !== undefined) for (const f of fallback) out[f.channel] = this.renderer.renderSync(f.content ?? {}, req.scope);
+    return out;
   }
 
   private async renderChain(req: DispatchRequest): Promise<Record<string, unknown>> {
