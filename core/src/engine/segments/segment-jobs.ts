@@ -16,3 +16,11 @@ export interface EvaluateJob {
   all?: boolean;
   causes?: Array<"received" | "converted">;
 }
+
+/**
+ * A segment change's notice, written before the membership and cancelled once the change's job ran: a
+ * crash in between leaves it to fire and queue the change again (journeys enrol once per change).
+ */
+export const SEGMENT_NOTICE_TIMER = "segment.notice";
+/** How long a change's job has to run before its notice fires. */
+export const SEGMENT_NOTICE_GRACE_MS = 60_000;

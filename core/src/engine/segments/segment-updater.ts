@@ -11,7 +11,7 @@ import type { Hooks } from "../hooks.js";
 import { EvaluationContext, type SegmentStores } from "./evaluation-context.js";
 import { SegmentCatalog } from "./segment-catalog.js";
 import { SegmentEvaluator } from "./segment-evaluator.js";
-import { SEGMENT_EVALUATE_JOB, SEGMENT_RECHECK_TIMER, type EvaluateJob } from "./segment-jobs.js";
+import { SEGMENT_EVALUATE_JOB, SEGMENT_NOTICE_GRACE_MS, SEGMENT_NOTICE_TIMER, SEGMENT_RECHECK_TIMER, type EvaluateJob } from "./segment-jobs.js";
 
 const EvaluateJobData = z.object({
   profileId: z.string().min(1),
@@ -148,17 +148,24 @@ export class SegmentUpdater {
       const changed = verdict.value !== current.has(def.id);
       // The timer first: a crash before the membership write still leaves a re-check behind.
       if (verdict.nextCheck !== null && (changed || !monotone.has(def.id))) await this.recheckAt(def.id, profileId, verdict.nextCheck, !changed);
-      if (changed && (await this.segments.setMember(this.ws, def.id, profileId, verdict.value, now))) {
-        // A deleted (erased, merged-away) person joins nothing, whatever job or timer was still pending.
-        // Checked on a change only: changes are rare next to evaluations.
-        if (!(await ctx.profile())) {
-          await this.segments.setMember(this.ws, def.id, profileId, false, now);
-          return changes;
-        }
-        changes++;
-        for (const d of index.dependentsOf(def.id)) dirty.add(d);
-        await this.emit(def.id, profileId, verdict.value, now);
+      if (!changed) continue;
+      const change: SegmentChange = { segmentId: def.id, profileId, change: verdict.value ? "entered" : "exited", at: now };
+      // The notice first: a crash between the membership write and the change's job still tells journeys.
+      const notice = await this.holdNotice(change);
+      if (!(await this.segments.setMember(this.ws, def.id, profileId, verdict.value, now))) {
+        await this.timers.cancel(this.ws, notice);
+        continue;
       }
+      // A deleted (erased, merged-away) person joins nothing, whatever job or timer was still pending.
+      // Checked on a change only: changes are rare next to evaluations.
+      if (!(await ctx.profile())) {
+        await this.segments.setMember(this.ws, def.id, profileId, false, now);
+        await this.timers.cancel(this.ws, notice);
+        return changes;
+      }
+      changes++;
+      for (const d of index.dependentsOf(def.id)) dirty.add(d);
+      await this.emit(change, notice);
     }
     return changes;
   }
@@ -175,12 +182,45 @@ export class SegmentUpdater {
     await this.timers.schedule({ workspaceId: this.ws, id, dueAt: at, kind: SEGMENT_RECHECK_TIMER, payload: { segmentId, profileId } });
   }
 
-  private async emit(segmentId: string, profileId: string, member: boolean, at: number): Promise<void> {
-    const change: SegmentChange = { segmentId, profileId, change: member ? "entered" : "exited", at };
-    await this.queue.add({ name: SEGMENT_CHANGED_JOB, data: { ...change }, key: profileId });
-    this.hooks.emit(member ? "segment.entered" : "segment.exited", { workspace: this.ws, segmentId, profileId, at });
+  private async emit(change: SegmentChange, notice: string): Promise<void> {
+    const { segmentId, profileId, at } = change;
+    await this.queue.add({ name: SEGMENT_CHANGED_JOB, data: { ...change, notice }, key: profileId });
+    this.hooks.emit(change.change === "entered" ? "segment.entered" : "segment.exited", { workspace: this.ws, segmentId, profileId, at });
+  }
+
+  private async holdNotice(change: SegmentChange): Promise<string> {
+    const id = `${SEGMENT_NOTICE_TIMER}:${change.segmentId}:${change.profileId}:${change.at}`;
+    await this.timers.schedule({ workspaceId: this.ws, id, dueAt: change.at + SEGMENT_NOTICE_GRACE_MS, kind: SEGMENT_NOTICE_TIMER, payload: { ...change } });
+    return id;
+  }
+
+  /** The change's job ran: its notice is no longer needed. */
+  async noticeDone(data: Record<string, unknown>): Promise<void> {
+    if (typeof data["notice"] === "string") await this.timers.cancel(this.ws, data["notice"]);
+  }
+
+  /**
+   * SEGMENT_NOTICE_TIMER: a change whose job never ran (the process died in between). If the membership
+   * it announces was written and still stands, the change is queued again; journeys key their enrolment
+   * by the change, so a change delivered twice enrols once.
+   */
+  async onNotice(timer: Timer): Promise<void> {
+    const change = SegmentChangeData.safeParse(timer.payload);
+    if (!change.success) return;
+    const { segmentId, profileId } = change.data;
+    const member = (await this.segments.segmentsOf(this.ws, profileId)).includes(segmentId);
+    if (member !== (change.data.change === "entered")) return;
+    this.logger.info({ segmentId, change: change.data.change }, "segment change re-announced after an interrupted run");
+    await this.queue.add({ name: SEGMENT_CHANGED_JOB, data: { ...change.data }, key: profileId });
   }
 }
+
+const SegmentChangeData = z.object({
+  segmentId: z.string(),
+  profileId: z.string(),
+  change: z.enum(["entered", "exited"]),
+  at: z.number(),
+});
 
 const recheckId = (segmentId: string, profileId: string) => `${SEGMENT_RECHECK_TIMER}:${segmentId}:${profileId}`;
 
