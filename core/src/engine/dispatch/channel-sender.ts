@@ -1,6 +1,6 @@
 import { inject, injectable } from "tsyringe";
 import { ChannelDeferredError, ChannelError, NudgeError, RateLimitedError, RecipientUnreachableError, ValidationError } from "../../errors.js";
-import type { Cost, Delivery, Message } from "../../domain/message.js";
+import type { Cost, Message } from "../../domain/message.js";
 import type { Profile } from "../../domain/profile.js";
 import type { Channel, Prepared, SendContext, SendResult } from "../../ports/channel.js";
 import type { Clock } from "../../ports/clock.js";
