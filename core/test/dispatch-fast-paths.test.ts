@@ -21,6 +21,7 @@ import {
   type Profile,
   type SendLimit,
 } from "@nudge/core";
+import { MessageIds } from "../src/engine/dispatch/message-ids.js";
 import { SegmentCatalog } from "../src/engine/segments/segment-catalog.js";
 import { person, sms, testChannels, world, WS, type DispatchWorld } from "./dispatch-world.js";
 
@@ -298,5 +299,30 @@ describe("policies: limits kept between sends", () => {
     // The kept answer cannot be changed by a caller.
     const answer = cached.limits(cases[0]!);
     expect(Object.isFrozen(answer) && answer.every((l) => Object.isFrozen(l))).toBe(true);
+  });
+});
+
+describe("message ids", () => {
+  it("are UUIDv4 strings, distinct, across many refills of the random pool", () => {
+    const ids = new MessageIds();
+    const seen = new Set<string>();
+    const nibbles = new Set<string>();
+    for (let i = 0; i < 5_000; i++) {
+      const id = ids.next();
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      seen.add(id);
+      for (const ch of id.replaceAll("-", "").slice(13)) nibbles.add(ch);
+    }
+    expect(seen.size).toBe(5_000);
+    expect(nibbles.size).toBe(16); // every hex digit shows up in the random part
+  });
+
+  it("are what a message is stored under", async () => {
+    const w = await world({ channels: [sms] });
+    const p = await person(w, "a");
+    const m = await note(w, p.id);
+    expect(m.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect((await w.nudge.resolve(Tokens.MessageStore).get(WS, m.id))?.idempotencyKey).toBe(m.idempotencyKey);
+    await w.nudge.stop();
   });
 });

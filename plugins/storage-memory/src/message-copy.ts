@@ -1,5 +1,5 @@
 import type { Decision, Delivery, Message } from "@nudge/core";
-import { clone } from "./util.js";
+import { clone, sameJson } from "./util.js";
 
 /** The fields of T that hold an object or array (after dropping null and undefined). */
 type NestedKeys<T> = { [K in keyof T]-?: NonNullable<T[K]> extends object ? K : never }[keyof T];
@@ -26,13 +26,26 @@ export function copyMessage(m: Message): Message {
   };
 }
 
-/** copyMessage into an existing row, keeping its identity (see MemoryMessageStore.byProfile), with no copy in between. */
+/**
+ * copyMessage into an existing row, keeping its identity (see MemoryMessageStore.byProfile). Most writes
+ * change the status and add an attempt: nested values equal to the row's are kept (they are the store's
+ * own copies, never handed out), so only what changed is copied.
+ */
 export function copyMessageInto(row: Message, m: Message): void {
+  const { channels, content, attempts, decisions } = row;
   Object.assign(row, m);
-  row.channels = m.channels.slice();
-  row.content = m.content === null ? null : clone(m.content);
-  row.attempts = m.attempts.map(copyDelivery);
-  row.decisions = m.decisions.map((d) => ({ ...d }));
+  row.channels = sameJson(channels, m.channels) ? channels : m.channels.slice();
+  row.content = m.content === null ? null : content !== null && sameJson(content, m.content) ? content : clone(m.content);
+  row.attempts = keepOrCopy(attempts, m.attempts, copyDelivery);
+  row.decisions = keepOrCopy(decisions, m.decisions, (d) => ({ ...d }));
+}
+
+/** `next` copied, reusing the elements of `kept` (the store's copies) that equal theirs. */
+function keepOrCopy<T>(kept: T[], next: T[], copy: (x: T) => T): T[] {
+  if (kept.length === next.length && sameJson(kept, next)) return kept;
+  const out = new Array<T>(next.length);
+  for (let i = 0; i < next.length; i++) out[i] = i < kept.length && sameJson(kept[i], next[i]) ? kept[i]! : copy(next[i]!);
+  return out;
 }
 
 function copyDelivery(a: Delivery): Delivery {

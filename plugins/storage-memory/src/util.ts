@@ -17,13 +17,41 @@ function copy(v: unknown): unknown {
   }
   const proto: unknown = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) return structuredClone(v);
-  // A spread copies the scalars in one step (V8 clones the shape); only nested values need the walk.
+  // A spread copies the scalars in one step (V8 clones the shape); only nested values need the walk
+  // (for-in on the fresh copy: its own keys only, without the array Object.keys would build).
   const out: Record<string, unknown> = { ...v };
-  for (const k of Object.keys(out)) {
+  for (const k in out) {
     const x = out[k];
     if (typeof x === "object" && x !== null) out[k] = copy(x);
   }
   return out;
+}
+
+/**
+ * Deep equality of JSON-shaped values as `clone` copies them: what a stored copy would be. Anything
+ * `clone` hands to structuredClone (not a plain object or array) is equal only to itself.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const pa: unknown = Object.getPrototypeOf(a);
+  const pb: unknown = Object.getPrototypeOf(b);
+  if ((pa !== Object.prototype && pa !== null) || (pb !== Object.prototype && pb !== null)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in x) {
+    if (!Object.hasOwn(y, k) || !sameJson(x[k], y[k])) return false;
+    n++;
+  }
+  for (const k in y) if (Object.hasOwn(y, k)) n--;
+  return n === 0;
 }
 
 /** Offset cursors: enough for an in-memory store. */

@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import type { Message } from "@nudge/core";
+import { aMessage } from "@nudge/core/testkit";
+import { MemoryMessageStore } from "../src/memory-message-store.js";
+import { sameJson } from "../src/util.js";
+
+describe("sameJson: what a stored copy keeps", () => {
+  it.each([
+    [{ a: 1, b: { c: [1, "x", null] } }, { b: { c: [1, "x", null] }, a: 1 }, true],
+    [[], [], true],
+    [{ a: 1 }, { a: 1, b: 2 }, false],
+    [{ a: 1, b: 2 }, { a: 1 }, false],
+    [{ a: undefined }, {}, false],
+    [{}, { a: undefined }, false],
+    [{ a: [1, 2] }, { a: [1, 2, 3] }, false],
+    [{ a: [1, 2] }, { a: { 0: 1, 1: 2 } }, false],
+    [{ a: { b: { c: 1 } } }, { a: { b: { c: 2 } } }, false],
+    [{ a: "1" }, { a: 1 }, false],
+    [{ a: null }, { a: {} }, false],
+    [{ at: new Date(5) }, { at: new Date(5) }, false],
+    [Object.assign(Object.create(null) as object, { a: 1 }), { a: 1 }, true],
+  ])("%j vs %j: %s", (a, b, same) => {
+    expect(sameJson(a, b)).toBe(same);
+    expect(sameJson(b, a)).toBe(same);
+  });
+});
+
+describe("memory message store: writes that keep the row's unchanged copies", () => {
+  it("stores every change, however deep, and never shares what it keeps", async () => {
+    const store = new MemoryMessageStore();
+    const m: Message = aMessage("w", "p", {
+      content: { sms: { text: "one", parts: ["a"] } },
+      attempts: [{ attempt: 1, channel: "sms", provider: "p", at: 1, status: "retrying", cost: { amount: 0, currency: "KRW" }, details: { devices: ["a"] } }],
+      decisions: [{ at: 1, policy: "quiet-hours", outcome: "defer", reason: "night", until: 2 }],
+    });
+    await store.insert(m);
+    const changes: ((x: Message) => void)[] = [
+      () => {}, // nothing nested changed
+      (x) => (x.status = "sending"),
+      (x) => ((x.content!["sms"] as { parts: string[] }).parts[0] = "b"),
+      (x) => delete (x.content!["sms"] as { parts?: string[] }).parts,
+      (x) => (x.channels = ["email", "sms"]),
+      (x) => (x.attempts[0]!.cost!.amount = 5),
+      (x) => (x.attempts[0]!.details!["devices"] as string[]).push("b"),
+      (x) => x.attempts.push({ attempt: 2, channel: "sms", provider: "p", at: 3, status: "sent", providerMessageId: "id-2" }),
+      (x) => (x.attempts[1]!.status = "delivered"),
+      (x) => (x.decisions[0]!.reason = "changed"),
+      (x) => x.decisions.splice(0, 1),
+      (x) => (x.content = null),
+      (x) => (x.content = { sms: { text: "back" } }),
+    ];
+    for (const change of changes) {
+      change(m);
+      await store.update(m);
+      const expected = structuredClone(m);
+      expect(await store.get("w", m.id)).toEqual(expected);
+      // What the caller does next to its own object, nested values included, never reaches the store.
+      if (m.content) (m.content["sms"] as { text: string }).text += "!";
+      m.channels.push("push");
+      for (const a of m.attempts) if (a.cost) a.cost.amount += 100;
+      for (const d of m.decisions) d.reason += "?";
+      expect(await store.get("w", m.id)).toEqual(expected);
+      Object.assign(m, structuredClone(expected));
+    }
+  });
+
+  it("a claim keeps the same guarantees", async () => {
+    const store = new MemoryMessageStore();
+    const m = aMessage("w", "p", { content: { sms: { text: "hi" } } });
+    await store.insert(m);
+    m.status = "sending";
+    (m.content!["sms"] as { text: string }).text = "changed before the claim";
+    expect(await store.claimSend(m, [])).toEqual({ claimed: true });
+    const expected = structuredClone(m);
+    (m.content!["sms"] as { text: string }).text = "after";
+    expect(await store.get("w", m.id)).toEqual(expected);
+  });
+});
