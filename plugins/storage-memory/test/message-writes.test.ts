@@ -75,4 +75,22 @@ describe("memory message store: writes that keep the row's unchanged copies", ()
     (m.content!["sms"] as { text: string }).text = "after";
     expect(await store.get("w", m.id)).toEqual(expected);
   });
+
+  it("a write stores every field of the message", async () => {
+    const store = new MemoryMessageStore();
+    const m = aMessage("w", "p", { enrollmentId: "e1", notBefore: 5, sentAt: 6, topic: "t" });
+    await store.insert(m);
+    const other = aMessage("w2", "p2", { journeyId: null, journeyVersion: null, stepId: null, enrollmentId: null, marketing: false, topic: null, recipient: null });
+    Object.assign(other, { channels: ["kakao"], channel: "kakao", status: "sending", content: { kakao: { text: "x" } },
+      attempts: [{ attempt: 1, channel: "kakao", provider: "k", at: 2, status: "sent" }],
+      decisions: [{ at: 2, policy: "consent", outcome: "allow", reason: "ok" }],
+      notBefore: null, createdAt: 2, updatedAt: 3, sentAt: null });
+    for (const key of Object.keys(m) as (keyof Message)[]) {
+      if (key === "id" || key === "workspaceId") continue; // where the row is found
+      expect(other[key], key).not.toEqual(m[key]);
+      (m as Record<string, unknown>)[key] = structuredClone(other[key]);
+      await store.update(m);
+      expect(await store.get("w", m.id), key).toEqual(m);
+    }
+  });
 });

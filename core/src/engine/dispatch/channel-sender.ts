@@ -87,7 +87,8 @@ export class ChannelSender {
     } catch (error) {
       return this.sendFailed(message, r, error);
     }
-    return this.sent(message, profile, r, result);
+    // Awaited, not returned: an async function returning a promise pays two more microtask turns to adopt it.
+    return await this.sent(message, profile, r, result);
   }
 
   /** Everything before the claim; synchronous unless a policy or a failure needs a promise. */
