@@ -20,7 +20,7 @@ export function copyMessage(m: Message): Message {
   return {
     ...m,
     channels: m.channels.slice(),
-    content: m.content === null ? null : clone(m.content),
+    content: m.content === null ? null : (copyJson(m.content) as Message["content"]),
     attempts: m.attempts.map(copyDelivery),
     decisions: m.decisions.map((d) => ({ ...d })),
   };
@@ -53,7 +53,7 @@ export function copyMessageInto(row: Message, m: Message): void {
   row.updatedAt = m.updatedAt;
   row.sentAt = m.sentAt;
   row.channels = sameJson(channels, m.channels) ? channels : m.channels.slice();
-  row.content = m.content === null ? null : content !== null && sameJson(content, m.content) ? content : clone(m.content);
+  row.content = m.content === null ? null : content !== null && sameJson(content, m.content) ? content : (copyJson(m.content) as Message["content"]);
   row.attempts = keepOrCopy(attempts, m.attempts, copyDelivery);
   row.decisions = keepOrCopy(decisions, m.decisions, (d) => ({ ...d }));
 }
@@ -69,6 +69,30 @@ function keepOrCopy<T>(kept: T[], next: T[], copy: (x: T) => T): T[] {
 function copyDelivery(a: Delivery): Delivery {
   const out: Delivery = { ...a };
   if (a.cost !== undefined) out.cost = { ...a.cost };
-  if (a.details !== undefined) out.details = clone(a.details);
+  if (a.details !== undefined) out.details = copyJson(a.details) as Delivery["details"];
+  return out;
+}
+
+/**
+ * clone for the free-form JSON of a message (content, provider details), building plain objects key by
+ * key: their shapes differ per channel and provider, and a spread over many shapes takes V8's generic
+ * path, slower than this walk. Anything but plain objects and arrays still goes to clone.
+ */
+function copyJson(v: unknown): unknown {
+  if (typeof v !== "object" || v === null) return v;
+  if (Array.isArray(v)) {
+    const out: unknown[] = new Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = copyJson(v[i]);
+    return out;
+  }
+  const proto: unknown = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return clone(v);
+  const src = v as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k in src) {
+    // An own "__proto__" key (JSON.parse makes them) must stay data, not become the copy's prototype.
+    if (k === "__proto__") Object.defineProperty(out, k, { value: copyJson(src[k]), enumerable: true, writable: true, configurable: true });
+    else out[k] = copyJson(src[k]);
+  }
   return out;
 }

@@ -93,4 +93,20 @@ describe("memory message store: writes that keep the row's unchanged copies", ()
       expect(await store.get("w", m.id), key).toEqual(m);
     }
   });
+
+  it("content and provider details of any JSON shape are copied as they are, an own __proto__ key included", async () => {
+    const store = new MemoryMessageStore();
+    const content = JSON.parse('{"sms":{"text":"hi","__proto__":{"polluted":true},"list":[1,{"a":[null,"x"]}],"n":null}}') as Message["content"];
+    const details = JSON.parse('{"__proto__":{"x":1},"raw":{"code":"0000"}}') as Record<string, unknown>;
+    const m = aMessage("w", "p", { content, attempts: [{ attempt: 1, channel: "sms", provider: "p", at: 1, status: "sent", details }] });
+    await store.insert(m);
+    m.status = "sending";
+    expect(await store.claimSend(m, [])).toEqual({ claimed: true });
+    const stored = (await store.get("w", m.id))!;
+    expect(JSON.stringify(stored.content)).toBe(JSON.stringify(content));
+    expect(JSON.stringify(stored.attempts[0]!.details)).toBe(JSON.stringify(details));
+    expect(Object.getPrototypeOf(stored.content!["sms"])).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined();
+    expect(stored.content!["sms"]).not.toBe(content!["sms"]);
+  });
 });
