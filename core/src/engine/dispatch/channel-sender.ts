@@ -87,8 +87,10 @@ export class ChannelSender {
     } catch (error) {
       return this.sendFailed(message, r, error);
     }
-    // Awaited, not returned: an async function returning a promise pays two more microtask turns to adopt it.
-    return await this.sent(message, profile, r, result);
+    this.recordSent(message, r, result);
+    await this.log.finish(message, result.status === "delivered" ? "delivered" : "sent");
+    if (result.invalidContacts) for (const dead of result.invalidContacts) await this.profiles.invalidateContact(profile.id, dead.key, dead.reason);
+    return "done";
   }
 
   /** Everything before the claim; synchronous unless a policy or a failure needs a promise. */
@@ -136,7 +138,8 @@ export class ChannelSender {
     return { channel, address: message.recipient!, content, policy, limits: pass.limits, sendLimits: pass.sendLimits, prepared, send };
   }
 
-  private async sent(message: Message, profile: Profile, r: Ready, res: SendResult): Promise<TryOutcome> {
+  /** The provider's answer on the message (saved by the caller, in the same async step as the send). */
+  private recordSent(message: Message, r: Ready, res: SendResult): void {
     const cost = res.cost ?? r.prepared?.cost;
     const messageType = res.messageType ?? r.prepared?.messageType;
     // Only the fields the provider answered, set on the recorded attempt one by one: no spread of optional objects per send.
@@ -147,9 +150,6 @@ export class ChannelSender {
     if (messageType !== undefined) d.messageType = messageType;
     if (res.details !== undefined) d.details = res.details;
     message.sentAt = this.clock.now();
-    await this.log.finish(message, res.status === "delivered" ? "delivered" : "sent");
-    if (res.invalidContacts) for (const dead of res.invalidContacts) await this.profiles.invalidateContact(profile.id, dead.key, dead.reason);
-    return "done";
   }
 
   private async sendFailed(message: Message, r: Ready, e: unknown): Promise<TryOutcome> {
