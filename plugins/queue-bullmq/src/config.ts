@@ -1,0 +1,42 @@
+import { z } from "zod";
+
+const HostConnection = z
+  .object({
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65_535).default(6379),
+    db: z.number().int().min(0).optional(),
+    password: z.string().min(1).optional(),
+  })
+  .strict();
+
+const UrlConnection = z
+  .object({ url: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://") })
+  .strict();
+
+/** `queueBullmq({ connection, ... })`: everything but the connection has a default. */
+export const BullmqQueueConfig = z
+  .object({
+    /** Where Redis is: `{ host, port, db?, password? }` or `{ url: "redis://..." }`. */
+    connection: z.union([UrlConnection, HostConnection]),
+    /** First part of every Redis key; the workspace comes next, so instances never see each other's jobs. */
+    prefix: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, '_', '.' and '-' only")
+      .default("nudge"),
+    /**
+     * Partition queues, each worked by one job at a time across every process: the number of jobs that run at
+     * once for this workspace. Jobs sharing a key always land in the same partition.
+     */
+    concurrency: z.number().int().min(1).max(1024).default(16),
+    /** Jobs waiting (all partitions) before `add` waits for room: back-pressure instead of an unbounded Redis. */
+    maxWaiting: z.number().int().min(1).default(10_000),
+    /** Whether this process works jobs. `false` for a process that only adds them (an HTTP ingest tier). */
+    worker: z.boolean().default(true),
+    /** Failed jobs kept in Redis per partition, for people to inspect with any BullMQ tool. */
+    keepFailed: z.number().int().min(0).default(1000),
+  })
+  .strict();
+export type BullmqQueueConfig = z.infer<typeof BullmqQueueConfig>;
+export type BullmqQueueConfigInput = z.input<typeof BullmqQueueConfig>;
