@@ -10,7 +10,7 @@ export class MemoryMessageStore implements MessageStore {
    * A stored row keeps its identity for its whole life (writes copy into it), so this index holds the rows
    * themselves: counting walks a few objects instead of looking each id up in the workspace's big map.
    */
-  private readonly byProfile = new Scoped<Set<Message>>();
+  private readonly byProfile = new Scoped<Message[]>();
 
   async insert(message: Message): Promise<{ message: Message; inserted: boolean }> {
     const keys = this.byKey.of(message.workspaceId);
@@ -81,7 +81,10 @@ export class MemoryMessageStore implements MessageStore {
     if (limits.length > 0) {
       // One pass over the person's messages counts every limit; the first limit reached, in order, refuses.
       const counts = limits.map(() => 0);
-      for (const m of this.byProfile.of(message.workspaceId).get(message.profileId) ?? []) {
+      const mine = this.byProfile.of(message.workspaceId).get(message.profileId) ?? [];
+      // An array walked by index: no iterator object per claim, as a Set's for-of would make.
+      for (let r = 0; r < mine.length; r++) {
+        const m = mine[r]!;
         // Cheapest test first: rows are scattered in memory, so each field read may miss the cache.
         if (m === stored || !mayCount(m) || m.profileId !== message.profileId) continue;
         for (let i = 0; i < limits.length; i++) if (countsToward(m, limits[i]!)) counts[i]!++;
@@ -122,10 +125,13 @@ export class MemoryMessageStore implements MessageStore {
   }
 
   async reassignProfile(ws: string, fromProfileId: string, toProfileId: string): Promise<void> {
+    const index = this.byProfile.of(ws);
+    // A row that moves back to a person it belonged to is still in their list: never list it twice.
+    const listed = new Set(index.get(toProfileId));
     for (const m of this.rows.of(ws).values()) {
       if (m.profileId === fromProfileId) {
         m.profileId = toProfileId;
-        this.indexProfile(ws, toProfileId, m);
+        if (!listed.has(m)) this.indexProfile(ws, toProfileId, m);
       }
     }
   }
@@ -141,16 +147,24 @@ export class MemoryMessageStore implements MessageStore {
   async deleteOlderThan(ws: string, before: number): Promise<number> {
     const rows = this.rows.of(ws);
     const keys = this.byKey.of(ws);
-    let n = 0;
+    const gone = new Set<Message>();
     for (const [id, m] of rows) {
       if (m.createdAt < before) {
         rows.delete(id);
         keys.delete(m.idempotencyKey);
-        this.byProfile.of(ws).get(m.profileId)?.delete(m);
-        n++;
+        gone.add(m);
       }
     }
-    return n;
+    if (gone.size > 0) {
+      // Rows stay listed under every person they belonged to (see reassignProfile): filter every list.
+      const index = this.byProfile.of(ws);
+      for (const [profileId, list] of index) {
+        const kept = list.filter((m) => !gone.has(m));
+        if (kept.length === 0) index.delete(profileId);
+        else if (kept.length !== list.length) index.set(profileId, kept);
+      }
+    }
+    return gone.size;
   }
 
   /** Replaces a stored row's contents in place (see byProfile), or stores a new row. */
@@ -162,12 +176,9 @@ export class MemoryMessageStore implements MessageStore {
 
   private indexProfile(ws: string, profileId: string, row: Message): void {
     const index = this.byProfile.of(ws);
-    let rows = index.get(profileId);
-    if (!rows) {
-      rows = new Set();
-      index.set(profileId, rows);
-    }
-    rows.add(row);
+    const rows = index.get(profileId);
+    if (rows) rows.push(row);
+    else index.set(profileId, [row]);
   }
 
   private redactWhere(ws: string, pred: (m: Message) => boolean): number {

@@ -109,4 +109,29 @@ describe("memory message store: writes that keep the row's unchanged copies", ()
     expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined();
     expect(stored.content!["sms"]).not.toBe(content!["sms"]);
   });
+
+  it("a person's rows count once in a claim, however often they moved between people", async () => {
+    const store = new MemoryMessageStore();
+    const sent = [aMessage("w", "a", { status: "sent", sentAt: 10, createdAt: 10 }), aMessage("w", "a", { status: "sent", sentAt: 20, createdAt: 500 })];
+    for (const m of sent) await store.insert(m);
+    await store.reassignProfile("w", "a", "b");
+    await store.reassignProfile("w", "b", "a");
+    await store.reassignProfile("w", "a", "b");
+    await store.reassignProfile("w", "b", "a");
+    const claim = async (max: number) => {
+      const m = aMessage("w", "a", { createdAt: 900 });
+      await store.insert(m);
+      return store.claimSend({ ...m, status: "sending", updatedAt: 900 }, [{ id: "cap", max, since: 0 }]);
+    };
+    expect(await claim(3)).toEqual({ claimed: true });
+    // Two sent rows and the claim above ("sending"): three, counted once each.
+    expect(await claim(3)).toEqual({ claimed: false, reason: "limit", limitId: "cap", count: 3 });
+    expect(await store.deleteOlderThan("w", 100)).toBe(1);
+    // The deleted row is gone from every list it was in: the later sent row and the first claim remain.
+    expect(await claim(2)).toEqual({ claimed: false, reason: "limit", limitId: "cap", count: 2 });
+    await store.reassignProfile("w", "a", "b");
+    const forB = aMessage("w", "b", { createdAt: 900 });
+    await store.insert(forB);
+    expect(await store.claimSend({ ...forB, status: "sending", updatedAt: 900 }, [{ id: "cap", max: 2, since: 0 }])).toEqual({ claimed: false, reason: "limit", limitId: "cap", count: 2 });
+  });
 });
