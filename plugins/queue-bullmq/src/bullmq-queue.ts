@@ -219,8 +219,8 @@ export class BullmqQueue implements JobQueue {
     let { waiting } = await this.counts();
     if (waiting >= this.config.maxWaiting) {
       const below = Math.max(1, Math.floor(this.config.maxWaiting / 2));
-      for (let delay = 5; waiting >= below; delay = Math.min(delay * 2, 100)) {
-        if (this.state === "closed") throw queueClosed(this.workspace);
+      // Closing stops this process's workers: stop waiting for room they would make (the job is durable anyway).
+      for (let delay = 5; waiting >= below && this.state === "open"; delay = Math.min(delay * 2, 100)) {
         await sleep(delay);
         ({ waiting } = await this.counts());
       }

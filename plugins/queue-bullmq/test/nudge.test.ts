@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect } from "vitest";
+import { afterAll, beforeAll, describe, expect, it as plainIt } from "vitest";
 import { createNudge, FakeClock, PluginConfigError, sandboxChannel, silentLogger, Tokens, type Nudge } from "@nudge/core";
 import { storageMemory } from "@nudge/storage-memory";
 import { BullmqQueue, queueBullmq, type BullmqQueueConfigInput } from "@nudge/queue-bullmq";
@@ -74,7 +74,7 @@ describe("queue-bullmq in a Nudge instance", () => {
 });
 
 describe("queue-bullmq config", () => {
-  it("a bad config fails createNudge naming the field", async () => {
+  plainIt("a bad config fails createNudge naming the field", async () => {
     const make = (config: unknown) =>
       createNudge({ workspace: "w", plugins: [storageMemory(), queueBullmq(config as BullmqQueueConfigInput)], logger: silentLogger() });
     await expect(make({ connection: REDIS, concurrency: 0 })).rejects.toThrow(PluginConfigError);

@@ -185,6 +185,20 @@ describe("queue-bullmq: onIdle, stats, back-pressure, close", () => {
     expect(ran).toBe(11);
   });
 
+  it("adds made by a running job never wait for room, so a full queue cannot stall the job that drains it", async () => {
+    const q = queues.make("fan-out", { concurrency: 1, maxWaiting: 2 });
+    const ran: string[] = [];
+    q.process("parent", async () => {
+      for (let i = 0; i < 5; i++) await q.add({ name: "child", data: { i } });
+      ran.push("parent");
+    });
+    q.process("child", async (d) => void ran.push(`child${String(d["i"])}`));
+    await q.start();
+    await q.add({ name: "parent", data: {} });
+    await q.onIdle();
+    expect(ran).toEqual(["parent", "child0", "child1", "child2", "child3", "child4"]);
+  });
+
   it("close lets the running job finish, is idempotent, and later adds are refused", async () => {
     const q = queues.make("closing");
     let finished = false;
