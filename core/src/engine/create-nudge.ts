@@ -32,6 +32,7 @@ import { SEGMENT_SERVICES, wireSegments } from "./segments/wire-segments.js";
 import { InProcessQueue } from "./queue/in-process-queue.js";
 import { FIRE_TIMER_JOB, TimerService } from "./timers/timer-service.js";
 import { RETENTION_TIMER, RetentionService } from "./retention/retention-service.js";
+import { DeliveryUpkeep, UPKEEP_TIMER } from "./dispatch/delivery-upkeep.js";
 
 export interface NudgeOptions {
   /** The workspace every record of this instance belongs to. */
@@ -55,6 +56,7 @@ const ENGINE_SERVICES: Constructor<unknown>[] = [
   ...DISPATCH_SERVICES,
   Dispatcher,
   DeliveryReports,
+  DeliveryUpkeep,
   ...JOURNEY_SERVICES,
   TimerService,
   RetentionService,
@@ -178,6 +180,9 @@ function wireJobs(ic: InstanceContainer): void {
   // Accepted events, segment changes (SEGMENT_CHANGED_JOB) and journey timers.
   wireJourneys(queue, timers, resolve);
   timers.handle(MESSAGE_RESUME_TIMER, async (t) => void (await dispatcher.resume(String(t.payload["messageId"]))));
+  const upkeep = resolve(DeliveryUpkeep);
+  timers.handle(UPKEEP_TIMER, () => upkeep.onTimer());
+  upkeep.listen(resolve(Tokens.Hooks));
   const retention = resolve(RetentionService);
   timers.handle(RETENTION_TIMER, () => retention.onTimer());
 }

@@ -106,4 +106,10 @@ export interface Channel<C = unknown> {
   send(message: OutboundMessage<C>): Promise<SendResult>;
   /** Verifies and parses the provider's webhook. Throws ValidationError for a bad signature or body. */
   parseWebhook?(request: WebhookRequest): Promise<WebhookResult>;
+  /**
+   * Asks the provider what became of a sent message, for providers whose reports can be fetched (or that
+   * send none). Null when the provider knows nothing more yet. The engine calls it for sent messages still
+   * without a report, less and less often as they age (`settings.dispatch.upkeep`).
+   */
+  poll?(providerMessageId: string, messageType?: string): Promise<DeliveryReport | null>;
 }

@@ -37,6 +37,25 @@ export const DispatchSettings = z.object({
   maxWaitingPerProvider: z.number().int().positive().default(1_000),
   /** A delivery report that a sent message failed moves it on to the next channel of its chain. */
   fallbackOnFailedReport: z.boolean().default(true),
+  /**
+   * Upkeep of the message log, on a durable timer: messages left in "sending" by a crash are settled,
+   * and sent messages still without a delivery report are asked about, on channels that can be polled.
+   */
+  upkeep: z
+    .object({
+      /** How often upkeep runs. */
+      everyMs: z.number().int().positive().default(5 * 60_000),
+      /**
+       * A sent message without a report is polled when its age passes `firstPollMs`, then each time its
+       * age passes the previous mark times `pollFactor` (5 min, 15 min, 45 min ...), until `pollForMs`.
+       */
+      firstPollMs: z.number().int().positive().default(5 * 60_000),
+      pollFactor: z.number().min(1.5).max(10).default(3),
+      pollForMs: z.number().int().positive().default(72 * HOUR),
+      /** Messages looked at per run, each kind: a backlog is worked off over several runs. */
+      batch: z.number().int().positive().max(10_000).default(500),
+    })
+    .prefault({}),
 });
 export type DispatchSettings = z.infer<typeof DispatchSettings>;
 

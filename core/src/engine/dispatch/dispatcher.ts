@@ -128,6 +128,17 @@ export class Dispatcher {
     return this.deliver(message, profile);
   }
 
+  /**
+   * Settles a message a crash left in "sending" once its lease is over: failed, with the reason, and never
+   * resent (the provider may have accepted it). Returns whether it settled it.
+   */
+  async settleInterrupted(message: Message): Promise<boolean> {
+    const now = this.clock.now();
+    if (message.status !== "sending" || now - message.updatedAt < this.options.dispatch.sendingLeaseMs) return false;
+    await this.recover(message, null, now);
+    return true;
+  }
+
   /** A message found already recorded under the key: finished, parked, in flight, or interrupted. */
   private async recover(message: Message, profile: Profile | null, now: number): Promise<Message> {
     if (DONE.has(message.status) || message.status === "deferred") return message;
