@@ -37,7 +37,7 @@ async function world() {
   const clock = new FakeClock("2026-03-02T03:00:00Z");
   const answers = new Map<string, DeliveryReport["status"]>();
   const polls: { id: string; at: number }[] = [];
-  const nudge = await createNudge({ workspace: "acme", plugins: [storageMemory(), pollingChannel(answers, polls, clock)], logger: silentLogger(), clock });
+  const nudge = await createNudge({ workspace: "acme", plugins: [storageMemory(), pollingChannel(answers, polls, clock)()], logger: silentLogger(), clock });
   await nudge.start();
   await nudge.identify({ userId: "u1" });
   /** Moves the clock a minute at a time, running what fell due. */
