@@ -4,6 +4,15 @@ import { RecentEvents } from "../src/engine/ingest/recent-events.js";
 import { makeNudge } from "./helpers.js";
 import { publish, start, testChannels } from "./journeys-support.js";
 
+/** Records the size of every appendMany call the instance's event store gets. */
+function watchAppends(nudge: Nudge) {
+  const appends: number[] = [];
+  const store = nudge.resolve(Tokens.EventStore);
+  const appendMany = store.appendMany.bind(store);
+  store.appendMany = async (events) => (appends.push(events.length), appendMany(events));
+  return { appends, store };
+}
+
 async function storedEvents(nudge: Nudge, profileId: string) {
   return nudge.resolve(Tokens.EventStore).listByProfile("acme", profileId, { limit: 100 });
 }
@@ -12,10 +21,7 @@ describe("ingest: nudge.batch()", () => {
   it("refuses the whole batch naming every bad item by index, and stores nothing", async () => {
     const { nudge } = await makeNudge();
     await nudge.start();
-    const appends: number[] = [];
-    const store = nudge.resolve(Tokens.EventStore);
-    const appendMany = store.appendMany.bind(store);
-    store.appendMany = async (events) => (appends.push(events.length), appendMany(events));
+    const { appends } = watchAppends(nudge);
 
     const bad = nudge.batch([
       { type: "track", userId: "u1", event: "viewed" },
@@ -42,10 +48,7 @@ describe("ingest: nudge.batch()", () => {
   it("keeps each person's items in order, an identify linking the anonymous visitor, the others stored in one write", async () => {
     const { nudge, clock } = await makeNudge();
     await nudge.start();
-    const appends: number[] = [];
-    const store = nudge.resolve(Tokens.EventStore);
-    const appendMany = store.appendMany.bind(store);
-    store.appendMany = async (events) => (appends.push(events.length), appendMany(events));
+    const { appends } = watchAppends(nudge);
 
     const t0 = clock.now();
     const results = await nudge.batch([
@@ -78,10 +81,7 @@ describe("ingest: nudge.batch()", () => {
   it("stores the events of people who name the same ids throughout in one write, one resolve per person", async () => {
     const { nudge } = await makeNudge();
     await nudge.start();
-    const appends: number[] = [];
-    const store = nudge.resolve(Tokens.EventStore);
-    const appendMany = store.appendMany.bind(store);
-    store.appendMany = async (events) => (appends.push(events.length), appendMany(events));
+    const { appends, store } = watchAppends(nudge);
     const profiles = nudge.resolve(Tokens.ProfileStore);
     const getByUserId = profiles.getByUserId.bind(profiles);
     let lookups = 0;
