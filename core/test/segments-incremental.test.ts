@@ -20,11 +20,21 @@ function watch(nudge: Nudge) {
   return { hooks, jobs };
 }
 
+/** Journeys starting on entering and on leaving each segment: what makes a membership change queue its job. */
+async function journeysOn(nudge: Nudge, ...segments: string[]): Promise<void> {
+  for (const segment of segments) {
+    for (const on of ["entered", "exited"] as const) {
+      await publish(nudge, { id: `${segment}-${on}`, trigger: { type: "segment", segment, on }, steps: [{ id: "note", type: "send", channel: "sandbox", content: { text: `${on} ${segment}` } }] });
+    }
+  }
+}
+
 describe("segments: incremental membership", () => {
   it("emits entered / exited exactly once per change, as a hook and as a job", async () => {
     const { nudge } = await makeNudge();
     await nudge.start();
     await nudge.segments.put({ id: "pro", condition: { type: "trait", trait: "plan", op: "eq", value: "pro" } });
+    await journeysOn(nudge, "pro");
     const seen = watch(nudge);
     const { profileId } = await nudge.identify({ userId: "u1", traits: { plan: "pro" } });
     await nudge.drain();
@@ -40,6 +50,26 @@ describe("segments: incremental membership", () => {
     expect(seen.hooks).toEqual(["pro:entered", "pro:exited", "pro:entered"]);
     expect(seen.jobs).toEqual(seen.hooks);
     expect(await nudge.segments.members("pro")).toEqual({ items: [profileId], nextCursor: null });
+    await nudge.stop();
+  });
+
+  it("a change no journey starts on is announced by hook only: no job, no notice", async () => {
+    const { nudge } = await makeNudge();
+    await nudge.start();
+    await nudge.segments.put({ id: "pro", condition: { type: "trait", trait: "plan", op: "eq", value: "pro" } });
+    await nudge.segments.put({ id: "vip", condition: { type: "trait", trait: "vip", op: "eq", value: true } });
+    // A journey on entering "vip" only.
+    await publish(nudge, { id: "vip-welcome", trigger: { type: "segment", segment: "vip" }, steps: [{ id: "hi", type: "send", channel: "sandbox", content: { text: "Hi" } }] });
+    const seen = watch(nudge);
+    const timers = nudge.resolve(Tokens.TimerStore);
+    const schedule = vi.spyOn(timers, "schedule");
+    await nudge.identify({ userId: "u1", traits: { plan: "pro", vip: true } });
+    await nudge.drain();
+    await nudge.identify({ userId: "u1", traits: { plan: "free", vip: false } });
+    await nudge.drain();
+    expect(seen.hooks.sort()).toEqual(["pro:entered", "pro:exited", "vip:entered", "vip:exited"]);
+    expect(seen.jobs).toEqual(["vip:entered"]);
+    expect(schedule.mock.calls.filter(([t]) => t.kind === "segment.notice").map(([t]) => t.payload["segmentId"])).toEqual(["vip"]);
     await nudge.stop();
   });
 
@@ -96,6 +126,7 @@ describe("segments: incremental membership", () => {
     const { profileId } = await nudge.identify({ userId: "u1", traits: { plan: "pro" } });
     await nudge.track({ userId: "u1", event: "login" });
     await nudge.drain();
+    await journeysOn(nudge, "dormant", "dormant-pro");
     const seen = watch(nudge);
     const list = vi.spyOn(nudge.resolve(Tokens.ProfileStore), "list");
     expect(await nudge.segments.count("dormant")).toBe(0);

@@ -5,7 +5,7 @@ import type { ProfileStore, Timer } from "../../ports/stores.js";
 import { Tokens } from "../../tokens.js";
 import type { SegmentChange } from "../engine-tokens.js";
 import { JourneyRunner } from "./journey-runner.js";
-import { JourneyService } from "./journey-service.js";
+import { JourneyService, type LiveJourney } from "./journey-service.js";
 
 /**
  * Triggers that are not a tracked event: a person entering or leaving a segment (SEGMENT_CHANGED_JOB),
@@ -22,11 +22,13 @@ export class JourneyTriggers {
     @inject(JourneyRunner) private readonly runner: JourneyRunner,
   ) {}
 
+  /** Whether a published journey starts when someone enters (or leaves) this segment. */
+  async listensTo(segmentId: string, change: SegmentChange["change"]): Promise<boolean> {
+    return (await this.journeys.published()).some((j) => startsOn(j, segmentId, change));
+  }
+
   async onSegmentChange(change: SegmentChange): Promise<void> {
-    const matching = (await this.journeys.published()).filter((j) => {
-      const t = j.version.definition.trigger;
-      return t.type === "segment" && t.segment === change.segmentId && t.on === change.change;
-    });
+    const matching = (await this.journeys.published()).filter((j) => startsOn(j, change.segmentId, change.change));
     if (matching.length === 0) return;
     const profile = await this.profiles.get(this.ws, change.profileId);
     if (!profile) return;
@@ -53,4 +55,9 @@ export class JourneyTriggers {
     const occurrence = key ?? String(this.clock.now());
     return this.runner.enrollInto(journeyId, profileId, { key: `${sourceId}:${occurrence}:${profileId}`, ...(vars ? { vars } : {}) });
   }
+}
+
+function startsOn(j: LiveJourney, segmentId: string, change: SegmentChange["change"]): boolean {
+  const t = j.version.definition.trigger;
+  return t.type === "segment" && t.segment === segmentId && t.on === change;
 }

@@ -3,6 +3,7 @@ import type { JobQueue } from "../../ports/job-queue.js";
 import { SEGMENT_CHANGED_JOB, type SegmentChange } from "../engine-tokens.js";
 import { PROCESS_EVENT_JOB } from "../ingest/ingest-service.js";
 import { EventInterest } from "../ingest/event-interest.js";
+import { SegmentChangeInterest } from "../segments/segment-change-interest.js";
 import { Simulator } from "../simulate/simulator.js";
 import type { TimerService } from "../timers/timer-service.js";
 import { BranchConditions } from "./branch-conditions.js";
@@ -55,6 +56,7 @@ export function wireJourneys(queue: JobQueue, timers: TimerService, resolve: <T>
   queue.process(PROCESS_EVENT_JOB, (data) => router.process(String(data["messageId"])));
   resolve(EventInterest).register((e) => e.type === "track" && router.listensTo(e.name));
   queue.process(SEGMENT_CHANGED_JOB, (data) => triggers.onSegmentChange(data as unknown as SegmentChange));
+  resolve(SegmentChangeInterest).register((segmentId, change) => triggers.listensTo(segmentId, change));
   timers.handle(JOURNEY_WAIT_TIMER, (t) => runner.onTimer(t));
   timers.handle(JOURNEY_RUN_TIMER, (t) => runner.onTimer(t));
   timers.handle(JOURNEY_INACTIVE_TIMER, (t) => triggers.onInactive(t));

@@ -10,6 +10,7 @@ import { SEGMENT_CHANGED_JOB, type SegmentChange } from "../engine-tokens.js";
 import type { Hooks } from "../hooks.js";
 import { EvaluationContext, type SegmentStores } from "./evaluation-context.js";
 import { SegmentCatalog } from "./segment-catalog.js";
+import { SegmentChangeInterest } from "./segment-change-interest.js";
 import { SegmentEvaluator } from "./segment-evaluator.js";
 import { SEGMENT_EVALUATE_JOB, SEGMENT_NOTICE_GRACE_MS, SEGMENT_NOTICE_TIMER, SEGMENT_RECHECK_TIMER, type EvaluateJob } from "./segment-jobs.js";
 
@@ -43,6 +44,7 @@ export class SegmentUpdater {
     @inject(Tokens.Logger) private readonly logger: Logger,
     @inject(SegmentCatalog) private readonly catalog: SegmentCatalog,
     @inject(SegmentEvaluator) private readonly evaluator: SegmentEvaluator,
+    @inject(SegmentChangeInterest) private readonly interest: SegmentChangeInterest,
   ) {
     this.stores = { ws, profiles, events, messages, enrollments, segments };
   }
@@ -151,16 +153,17 @@ export class SegmentUpdater {
       if (!changed) continue;
       const change: SegmentChange = { segmentId: def.id, profileId, change: verdict.value ? "entered" : "exited", at: now };
       // The notice first: a crash between the membership write and the change's job still tells journeys.
-      const notice = await this.holdNotice(change);
+      // A change no journey reacts to needs neither.
+      const notice = (await this.interest.wants(def.id, change.change)) ? await this.holdNotice(change) : null;
       if (!(await this.segments.setMember(this.ws, def.id, profileId, verdict.value, now))) {
-        await this.timers.cancel(this.ws, notice);
+        if (notice !== null) await this.timers.cancel(this.ws, notice);
         continue;
       }
       // A deleted (erased, merged-away) person joins nothing, whatever job or timer was still pending.
       // Checked on a change only: changes are rare next to evaluations.
       if (!(await ctx.profile())) {
         await this.segments.setMember(this.ws, def.id, profileId, false, now);
-        await this.timers.cancel(this.ws, notice);
+        if (notice !== null) await this.timers.cancel(this.ws, notice);
         return changes;
       }
       changes++;
@@ -182,9 +185,9 @@ export class SegmentUpdater {
     await this.timers.schedule({ workspaceId: this.ws, id, dueAt: at, kind: SEGMENT_RECHECK_TIMER, payload: { segmentId, profileId } });
   }
 
-  private async emit(change: SegmentChange, notice: string): Promise<void> {
+  private async emit(change: SegmentChange, notice: string | null): Promise<void> {
     const { segmentId, profileId, at } = change;
-    await this.queue.add({ name: SEGMENT_CHANGED_JOB, data: { ...change, notice }, key: profileId });
+    if (notice !== null) await this.queue.add({ name: SEGMENT_CHANGED_JOB, data: { ...change, notice }, key: profileId });
     this.hooks.emit(change.change === "entered" ? "segment.entered" : "segment.exited", { workspace: this.ws, segmentId, profileId, at });
   }
 

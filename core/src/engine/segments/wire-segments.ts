@@ -7,6 +7,7 @@ import { TimerService } from "../timers/timer-service.js";
 import { AudienceEstimator } from "./audience-estimator.js";
 import { SegmentBackfill } from "./segment-backfill.js";
 import { SegmentCatalog } from "./segment-catalog.js";
+import { SegmentChangeInterest } from "./segment-change-interest.js";
 import { SegmentEvaluator } from "./segment-evaluator.js";
 import { SEGMENT_BACKFILL_JOB, SEGMENT_EVALUATE_JOB, SEGMENT_NOTICE_TIMER, SEGMENT_RECHECK_TIMER } from "./segment-jobs.js";
 import { SegmentService } from "./segment-service.js";
@@ -14,7 +15,7 @@ import { SegmentUpdater, traitNames } from "./segment-updater.js";
 import { EventInterest } from "../ingest/event-interest.js";
 
 /** The segment engine's services, built once per instance. */
-export const SEGMENT_SERVICES: Constructor<unknown>[] = [SegmentCatalog, SegmentEvaluator, SegmentUpdater, SegmentBackfill, AudienceEstimator, SegmentService];
+export const SEGMENT_SERVICES: Constructor<unknown>[] = [SegmentChangeInterest, SegmentCatalog, SegmentEvaluator, SegmentUpdater, SegmentBackfill, AudienceEstimator, SegmentService];
 
 type Resolve = <T>(t: Token<T> | Constructor<T>) => T;
 
