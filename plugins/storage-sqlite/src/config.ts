@@ -25,6 +25,18 @@ export const SqliteStorageConfig = z
       })
       .strict()
       .default({ windowMs: 0, maxBatch: 1_000 }),
+    /**
+     * Where WAL checkpoints run. "background" (default): a worker thread with its own connection runs a
+     * PASSIVE checkpoint every `everyMs`, so no commit on the event loop pays for one. "inline": SQLite's
+     * own automatic checkpoint, inside the commit that crosses the threshold.
+     */
+    checkpoint: z
+      .object({
+        mode: z.enum(["background", "inline"]).default("background"),
+        everyMs: z.number().int().min(10).max(60_000).default(100),
+      })
+      .strict()
+      .default({ mode: "background", everyMs: 100 }),
     /** A cap on the file size; writes beyond it fail with StorageUnavailableError (as a full disk does). */
     maxSizeMb: z.number().positive().optional(),
     /** Rows deleted per statement by retention, so a large purge never blocks the process for long. */

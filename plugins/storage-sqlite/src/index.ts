@@ -50,7 +50,7 @@ export const storageSqlite = definePlugin({
     try {
       instance.db.flush();
     } finally {
-      instance.db.close();
+      await instance.db.close();
     }
   },
 });

@@ -1,0 +1,44 @@
+import { statSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { Tokens, type NudgeEvent } from "@nudge/core";
+import { startSqlite } from "./sqlite-test-env.js";
+
+const event = (i: number): NudgeEvent => ({
+  workspaceId: "acme", id: `e-${i}`, messageId: `m-${i}`, type: "track", name: "page_viewed", profileId: `p-${i % 50}`, userId: null, anonymousId: null,
+  properties: { path: `/p/${i}`, pad: "x".repeat(200) }, context: {}, timestamp: i, receivedAt: i, processedAt: null,
+});
+
+/** Waits (up to `ms`) for a condition only another thread can make true. */
+async function eventually(check: () => boolean, ms = 5_000): Promise<boolean> {
+  for (const until = Date.now() + ms; Date.now() < until; await new Promise((r) => setTimeout(r, 20))) if (check()) return true;
+  return check();
+}
+
+describe("storage-sqlite: WAL checkpoints", () => {
+  it("by default a thread checkpoints: the connection never does, yet the database file receives the pages", async () => {
+    const { nudge, db, path } = await startSqlite({ checkpoint: { everyMs: 20 } });
+    expect(db.checkpointingInBackground).toBe(true);
+    expect(db.conn.pragma("wal_autocheckpoint", { simple: true })).toBe(0);
+    const before = statSync(path).size;
+    const events = nudge.resolve(Tokens.EventStore);
+    for (let b = 0; b < 20; b++) await events.appendMany(Array.from({ length: 200 }, (_, i) => event(b * 200 + i)));
+    // Only a checkpoint writes into the database file: with the connection's own turned off, the thread did it.
+    expect(await eventually(() => statSync(path).size > before + 500_000)).toBe(true);
+    await nudge.stop();
+    expect(db.checkpointingInBackground).toBe(false);
+    // Every event is there after a restart.
+    const again = await startSqlite({ path });
+    expect(await again.nudge.resolve(Tokens.EventStore).getByMessageId("acme", "m-3999")).not.toBeNull();
+    await again.nudge.stop();
+  });
+
+  it('checkpoint.mode "inline" leaves checkpoints to SQLite inside commits; an in-memory database has none to move', async () => {
+    const inline = await startSqlite({ checkpoint: { mode: "inline" } });
+    expect(inline.db.checkpointingInBackground).toBe(false);
+    expect(inline.db.conn.pragma("wal_autocheckpoint", { simple: true })).toBe(10_000);
+    await inline.nudge.stop();
+    const memory = await startSqlite({ path: ":memory:" });
+    expect(memory.db.checkpointingInBackground).toBe(false);
+    await memory.nudge.stop();
+  });
+});
