@@ -1,5 +1,6 @@
 import { injectable } from "tsyringe";
 import type { NudgeEvent } from "../../domain/event.js";
+import { Interest } from "../interest.js";
 
 /** What is known of an event when it is accepted: enough to tell whether anything will react to it. */
 export interface IncomingEvent {
@@ -10,9 +11,6 @@ export interface IncomingEvent {
   created: boolean;
 }
 
-/** Whether one part of the engine (segments, journeys) reacts to such an event. */
-export type InterestTest = (event: IncomingEvent) => boolean | Promise<boolean>;
-
 /**
  * Tells ingest whether an accepted event needs processing. Most tracked events (page views, clicks)
  * start no journey and change no segment: those are stored already processed, and no job, no second
@@ -21,15 +19,4 @@ export type InterestTest = (event: IncomingEvent) => boolean | Promise<boolean>;
  * processing would have read. Per instance.
  */
 @injectable()
-export class EventInterest {
-  private readonly tests: InterestTest[] = [];
-
-  register(test: InterestTest): void {
-    this.tests.push(test);
-  }
-
-  async wants(event: IncomingEvent): Promise<boolean> {
-    for (const test of this.tests) if (await test(event)) return true;
-    return false;
-  }
-}
+export class EventInterest extends Interest<[event: IncomingEvent]> {}

@@ -1,8 +1,6 @@
 import { injectable } from "tsyringe";
+import { Interest } from "../interest.js";
 import type { SegmentChange } from "../engine-tokens.js";
-
-/** Whether something (a journey's segment trigger) reacts to people entering or leaving a segment. */
-export type SegmentChangeTest = (segmentId: string, change: SegmentChange["change"]) => boolean | Promise<boolean>;
 
 /**
  * Tells the segment engine whether a membership change needs its job (and the durable notice that
@@ -11,15 +9,4 @@ export type SegmentChangeTest = (segmentId: string, change: SegmentChange["chang
  * Per instance.
  */
 @injectable()
-export class SegmentChangeInterest {
-  private readonly tests: SegmentChangeTest[] = [];
-
-  register(test: SegmentChangeTest): void {
-    this.tests.push(test);
-  }
-
-  async wants(segmentId: string, change: SegmentChange["change"]): Promise<boolean> {
-    for (const test of this.tests) if (await test(segmentId, change)) return true;
-    return false;
-  }
-}
+export class SegmentChangeInterest extends Interest<[segmentId: string, change: SegmentChange["change"]]> {}
