@@ -4,7 +4,8 @@ import type { Logger } from "@nudge/core";
 
 /**
  * The thread's code, run as a script (`eval`) so it needs no file of its own next to the sources or the
- * build: it opens its own connection to the database and runs a PASSIVE checkpoint every `everyMs`. A
+ * build: it opens its own connection to the database, attaches the event log's file, and runs a PASSIVE
+ * checkpoint of both every `everyMs` (the pragma without a schema name covers every attached file). A
  * PASSIVE checkpoint copies what it can from the WAL into the database file without waiting for, or
  * blocking, readers and writers (https://www.sqlite.org/pragma.html#pragma_wal_checkpoint).
  */
@@ -12,6 +13,7 @@ const THREAD = `
 const { workerData, parentPort } = require("node:worker_threads");
 const Database = require(workerData.driver);
 const db = new Database(workerData.path, { timeout: 0, fileMustExist: true });
+db.prepare("ATTACH DATABASE ? AS eventlog").run(workerData.eventLog);
 const timer = setInterval(() => {
   try { db.pragma("wal_checkpoint(PASSIVE)"); } catch (e) { if (e && e.code !== "SQLITE_BUSY") parentPort.postMessage({ error: String(e && e.message || e) }); }
 }, workerData.everyMs);
@@ -29,6 +31,7 @@ export class Checkpointer {
 
   constructor(
     private readonly path: string,
+    private readonly eventLog: string,
     private readonly everyMs: number,
     private readonly logger: Logger,
     /** Called if the thread dies: the connection should checkpoint on its own again. */
@@ -37,7 +40,7 @@ export class Checkpointer {
 
   start(): void {
     const driver = createRequire(import.meta.url).resolve("better-sqlite3");
-    const worker = new Worker(THREAD, { eval: true, workerData: { driver, path: this.path, everyMs: this.everyMs } });
+    const worker = new Worker(THREAD, { eval: true, workerData: { driver, path: this.path, eventLog: this.eventLog, everyMs: this.everyMs } });
     worker.unref();
     worker.on("message", (m: { error?: string }) => this.logger.warn({ error: m.error, location: this.path }, "background WAL checkpoint failed"));
     worker.on("error", (err) => {

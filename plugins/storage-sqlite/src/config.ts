@@ -37,7 +37,15 @@ export const SqliteStorageConfig = z
       })
       .strict()
       .default({ mode: "background", everyMs: 100 }),
-    /** A cap on the file size; writes beyond it fail with StorageUnavailableError (as a full disk does). */
+    /**
+     * Who writes the event log (the events table, kept in its own file beside the database: `nudge.db`
+     * keeps its events in `nudge.events.db`). "thread" (default): a worker thread with its own
+     * connection, so inserting events and committing them never runs on the event loop; an append still
+     * resolves only after its COMMIT. "inline": the main connection, in its group commit. An in-memory
+     * database is always inline.
+     */
+    eventWriter: z.enum(["thread", "inline"]).default("thread"),
+    /** A cap on the size of each of the two files; writes beyond it fail with StorageUnavailableError (as a full disk does). */
     maxSizeMb: z.number().positive().optional(),
     /** Rows deleted per statement by retention, so a large purge never blocks the process for long. */
     deleteChunk: z.number().int().positive().default(5_000),

@@ -56,5 +56,5 @@ export const storageSqlite = definePlugin({
 });
 
 export { SqliteStorageConfig, type SqliteStorageConfigInput } from "./config.js";
-export { SqliteDatabase } from "./sqlite-database.js";
+export { SqliteDatabase, eventLogPath } from "./sqlite-database.js";
 export { MIGRATIONS as SQLITE_MIGRATIONS } from "./migrations.js";

@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, parse, resolve } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import Database from "better-sqlite3";
 import { StorageUnavailableError, type HealthCheck, type Logger } from "@nudge/core";
@@ -8,6 +8,8 @@ import { toCoreError } from "./errors.js";
 import { GroupCommit, type Outcome } from "./group-commit.js";
 import { migrate } from "./sqlite-migrator.js";
 import { Checkpointer } from "./checkpointer.js";
+import { INSERT_EVENT, ThreadEventWriter, type EventWrites } from "./event-writer.js";
+import { EVENT_LOG, EVENT_LOG_SCHEMA } from "./migrations.js";
 
 /**
  * Inline checkpoints every ~40 MB of WAL rather than 4 MB: a page rewritten by many commits is copied to
@@ -17,23 +19,36 @@ const INLINE_CHECKPOINT_PAGES = 10_000;
 
 type Statement = Database.Statement<unknown[], unknown>;
 
+/** The event log's file beside the database file: `nudge.db` keeps its events in `nudge.events.db`. */
+export function eventLogPath(path: string): string {
+  if (path === ":memory:") return path;
+  const p = parse(resolve(path));
+  return resolve(p.dir, `${p.name}.events${p.ext === "" ? ".db" : p.ext}`);
+}
+
 /**
  * One SQLite connection for one Nudge instance. better-sqlite3 is synchronous: a statement runs to
  * completion before the event loop moves on, so one connection serves every store without a pool.
- * Nothing touches the file before `open()` (called from the plugin's init).
+ * The event log lives in a second file, attached to this connection for reading and written by a thread
+ * of its own (`eventWriter: "thread"`, the default for a file). Nothing touches either file before
+ * `open()` (called from the plugin's init).
  */
 export class SqliteDatabase implements HealthCheck {
   private db: Database.Database | null = null;
   private checkpointer: Checkpointer | null = null;
+  private writer: ThreadEventWriter | null = null;
   private readonly statements = new Map<string, Statement>();
   private readonly group: GroupCommit;
   readonly location: string;
+  /** The event log's file (":memory:" beside an in-memory database). */
+  readonly eventLogLocation: string;
 
   constructor(
     readonly config: SqliteStorageConfig,
     private readonly logger: Logger,
   ) {
     this.location = config.path === ":memory:" ? ":memory:" : resolve(config.path);
+    this.eventLogLocation = eventLogPath(this.location);
     this.group = new GroupCommit((writes) => this.commitGroup(writes), config.groupCommit);
   }
 
@@ -46,25 +61,78 @@ export class SqliteDatabase implements HealthCheck {
       this.db = db;
       const mode = db.pragma("journal_mode = WAL", { simple: true });
       if (this.location !== ":memory:" && mode !== "wal") throw new Error(`could not switch to WAL mode (journal_mode is ${String(mode)})`);
-      db.pragma(`synchronous = ${this.config.synchronous === "full" ? "FULL" : "NORMAL"}`);
-      db.pragma(`wal_autocheckpoint = ${this.background() ? 0 : INLINE_CHECKPOINT_PAGES}`);
-      db.pragma("journal_size_limit = 67108864");
-      if (this.config.maxSizeMb !== undefined) {
-        const pageSize = Number(db.pragma("page_size", { simple: true }));
-        db.pragma(`max_page_count = ${Math.max(1, Math.floor((this.config.maxSizeMb * 1024 * 1024) / pageSize))}`);
+      db.prepare(`ATTACH DATABASE ? AS ${EVENT_LOG}`).run(this.eventLogLocation);
+      const maxPages = this.maxPageCount(db);
+      for (const schema of ["main", EVENT_LOG]) {
+        if (schema !== "main" && this.location !== ":memory:") db.pragma(`${schema}.journal_mode = WAL`);
+        db.pragma(`${schema}.synchronous = ${this.synchronous()}`);
+        db.pragma(`${schema}.journal_size_limit = 67108864`);
+        if (maxPages !== null) db.pragma(`${schema}.max_page_count = ${maxPages}`);
       }
+      db.pragma(`wal_autocheckpoint = ${this.background() ? 0 : INLINE_CHECKPOINT_PAGES}`);
       const applied = migrate(db, now);
+      // The event log's table, also when its file is new beside an older database.
+      db.exec(EVENT_LOG_SCHEMA);
       if (this.background()) {
-        this.checkpointer = new Checkpointer(this.location, this.config.checkpoint.everyMs, this.logger, () => this.db?.pragma(`wal_autocheckpoint = ${INLINE_CHECKPOINT_PAGES}`));
+        this.checkpointer = new Checkpointer(this.location, this.eventLogLocation, this.config.checkpoint.everyMs, this.logger, () =>
+          this.db?.pragma(`wal_autocheckpoint = ${INLINE_CHECKPOINT_PAGES}`),
+        );
         this.checkpointer.start();
       }
-      this.logger.info({ location: this.location, applied, synchronous: this.config.synchronous }, "sqlite storage opened");
+      if (this.location !== ":memory:" && this.config.eventWriter === "thread") {
+        const settings = { path: this.eventLogLocation, synchronous: this.synchronous(), busyTimeoutMs: this.config.busyTimeoutMs, autocheckpoint: INLINE_CHECKPOINT_PAGES, maxPageCount: maxPages };
+        this.writer = new ThreadEventWriter(settings, this.logger, () => (this.writer = null));
+        this.writer.start();
+      }
+      this.logger.info(
+        { location: this.location, eventLog: this.eventLogLocation, applied, synchronous: this.config.synchronous, eventWriter: this.writer ? "thread" : "inline" },
+        "sqlite storage opened",
+      );
     } catch (e) {
       this.closeQuietly();
       const reason = e instanceof Error ? e.message : String(e);
       throw new StorageUnavailableError(`cannot open SQLite database at ${this.location}: ${reason}`, e);
     }
   }
+
+  private synchronous(): "FULL" | "NORMAL" {
+    return this.config.synchronous === "full" ? "FULL" : "NORMAL";
+  }
+
+  /** `maxSizeMb` in pages, applied to each of the two files; null when there is no cap. */
+  private maxPageCount(db: Database.Database): number | null {
+    if (this.config.maxSizeMb === undefined) return null;
+    const pageSize = Number(db.pragma("page_size", { simple: true }));
+    return Math.max(1, Math.floor((this.config.maxSizeMb * 1024 * 1024) / pageSize));
+  }
+
+  /**
+   * Where changes to the event log go: the writer thread while it runs, otherwise this connection's
+   * group commit (an in-memory database, `eventWriter: "inline"`, or a writer thread that died).
+   */
+  get events(): EventWrites {
+    return this.writer ?? this.inlineEvents;
+  }
+
+  /** Whether a thread writes the event log. */
+  get eventsWrittenInBackground(): boolean {
+    return this.writer?.running === true;
+  }
+
+  private readonly inlineEvents: EventWrites = {
+    insert: (rows) =>
+      this.write(() => {
+        const s = this.stmt(INSERT_EVENT);
+        return rows.map((r) => s.run(...r).changes === 1);
+      }),
+    run: (sql, params) =>
+      this.write(() => {
+        const s = this.stmt(sql);
+        let n = 0;
+        for (const p of params) n += s.run(...p).changes;
+        return n;
+      }),
+  };
 
   get conn(): Database.Database {
     if (!this.db) throw new StorageUnavailableError(`SQLite database at ${this.location} is not open (start() the Nudge instance first)`);
@@ -147,12 +215,12 @@ export class SqliteDatabase implements HealthCheck {
    * Deletes `SELECT rowid ... LIMIT chunk` at a time, yielding to the event loop between chunks:
    * retention over millions of rows never blocks the process for more than one chunk.
    */
-  async deleteChunked(table: string, where: string, params: unknown[]): Promise<number> {
+  async deleteChunked(table: string, where: string, params: unknown[], run = (sql: string) => this.write(() => this.stmt(sql).run(...params).changes)): Promise<number> {
     const chunk = this.config.deleteChunk;
     const sql = `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${where} LIMIT ${chunk})`;
     let total = 0;
     for (;;) {
-      const n = await this.write(() => this.stmt(sql).run(...params).changes);
+      const n = await run(sql);
       total += n;
       if (n < chunk) return total;
       await nextTurn();
@@ -175,6 +243,9 @@ export class SqliteDatabase implements HealthCheck {
 
   /** Idempotent. */
   async close(): Promise<void> {
+    // Events already handed to the writer commit before it stops.
+    await this.writer?.stop();
+    this.writer = null;
     await this.checkpointer?.stop();
     this.checkpointer = null;
     if (!this.db) return;

@@ -5,34 +5,33 @@ import type { SqliteDatabase } from "./sqlite-database.js";
 
 type Row = EventRow<SqliteColumns>;
 
-const INSERT = `INSERT INTO events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workspace_id, message_id) DO NOTHING`;
 const WINDOW = "workspace_id = ? AND profile_id = ? AND name = ? AND timestamp >= ? AND timestamp < ?";
 const ANY_NAME_WINDOW = "workspace_id = ? AND profile_id = ? AND timestamp >= ? AND timestamp < ?";
 /** A JSON path cannot quote a key holding `"` or `\`: such (rare) keys are read in JavaScript instead. */
 const jsonPath = (key: string): string | null => (/["\\]/.test(key) ? null : `$."${key}"`);
 const numberOrZero = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) ? v : 0);
 
-/** Events. Appends go through the database's group commit: each resolves after the COMMIT that holds it. */
+/** A stored event's values in EVENT_COLUMNS order. */
+const values = (e: NudgeEvent): unknown[] => [
+  e.workspaceId, e.messageId, e.id, e.type, e.name, e.profileId, e.userId, e.anonymousId, toJson(e.properties), toJson(e.context), e.timestamp, e.receivedAt, e.processedAt,
+];
+
+/**
+ * Events, in the event-log file. Reads run on the main connection (the file is attached to it); every
+ * change goes through `db.events` (the writer thread, or the main connection's group commit), and
+ * resolves after the COMMIT that holds it. A duplicate of a stored (or earlier in the list) messageId is
+ * skipped and reported false.
+ */
 export class SqliteEventStore implements EventStore {
   constructor(private readonly db: SqliteDatabase) {}
 
   async append(event: NudgeEvent): Promise<boolean> {
-    const [inserted] = await this.db.write(() => this.insert([event]));
+    const [inserted] = await this.db.events.insert([values(event)]);
     return inserted === true;
   }
 
   async appendMany(events: NudgeEvent[]): Promise<boolean[]> {
-    return events.length === 0 ? [] : this.db.write(() => this.insert(events));
-  }
-
-  /** Inside a write: duplicates of a stored (or earlier in the list) messageId are skipped and reported false. */
-  private insert(events: NudgeEvent[]): boolean[] {
-    const stmt = this.db.stmt(INSERT);
-    return events.map(
-      (e) =>
-        stmt.run(e.workspaceId, e.messageId, e.id, e.type, e.name, e.profileId, e.userId, e.anonymousId, toJson(e.properties), toJson(e.context), e.timestamp, e.receivedAt, e.processedAt)
-          .changes === 1,
-    );
+    return events.length === 0 ? [] : this.db.events.insert(events.map(values));
   }
 
   async getByMessageId(ws: string, messageId: string): Promise<NudgeEvent | null> {
@@ -113,11 +112,11 @@ export class SqliteEventStore implements EventStore {
 
   async markProcessed(ws: string, ids: string[], at: number): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.write(() => {
-      // Only unprocessed events are indexed by id; an event already marked keeps its first time.
-      const stmt = this.db.stmt("UPDATE events SET processed_at = ? WHERE workspace_id = ? AND id = ? AND processed_at IS NULL");
-      for (const id of ids) stmt.run(at, ws, id);
-    });
+    // Only unprocessed events are indexed by id; an event already marked keeps its first time.
+    await this.db.events.run(
+      "UPDATE events SET processed_at = ? WHERE workspace_id = ? AND id = ? AND processed_at IS NULL",
+      ids.map((id) => [at, ws, id]),
+    );
   }
 
   async listUnprocessed(ws: string, limit: number): Promise<NudgeEvent[]> {
@@ -128,14 +127,18 @@ export class SqliteEventStore implements EventStore {
   }
 
   async reassignProfile(ws: string, fromProfileId: string, toProfileId: string): Promise<void> {
-    await this.db.write(() => this.db.stmt("UPDATE events SET profile_id = ? WHERE workspace_id = ? AND profile_id = ?").run(toProfileId, ws, fromProfileId));
+    await this.db.events.run("UPDATE events SET profile_id = ? WHERE workspace_id = ? AND profile_id = ?", [[toProfileId, ws, fromProfileId]]);
   }
 
   async deleteByProfile(ws: string, profileId: string): Promise<number> {
-    return this.db.deleteChunked("events", "workspace_id = ? AND profile_id = ?", [ws, profileId]);
+    return this.deleteWhere("workspace_id = ? AND profile_id = ?", [ws, profileId]);
   }
 
   async deleteOlderThan(ws: string, before: number): Promise<number> {
-    return this.db.deleteChunked("events", "workspace_id = ? AND timestamp < ?", [ws, before]);
+    return this.deleteWhere("workspace_id = ? AND timestamp < ?", [ws, before]);
+  }
+
+  private deleteWhere(where: string, params: unknown[]): Promise<number> {
+    return this.db.deleteChunked("events", where, params, (sql) => this.db.events.run(sql, [params]));
   }
 }

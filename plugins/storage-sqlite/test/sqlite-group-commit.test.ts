@@ -2,15 +2,17 @@ import Database from "better-sqlite3";
 import { describe, expect, it, vi } from "vitest";
 import { ConflictError, Tokens } from "@nudge/core";
 import { anEnrollment, anEvent, aProfile } from "@nudge/core/testkit";
+import { eventLogPath } from "@nudge/storage-sqlite";
 import { startSqlite } from "./sqlite-test-env.js";
 
-describe("storage-sqlite group commit", () => {
+describe.each(["thread", "inline"] as const)("storage-sqlite group commit, event log written %s", (eventWriter) => {
   it("50 concurrent appends share one transaction, and each is committed when it resolves", async () => {
-    const { nudge, db, path } = await startSqlite();
+    const { nudge, db, path } = await startSqlite({ eventWriter });
+    expect(db.eventsWrittenInBackground).toBe(eventWriter === "thread");
     const events = nudge.resolve(Tokens.EventStore);
     const commits = vi.spyOn(db, "commitGroup");
     const batch = Array.from({ length: 50 }, (_, i) => anEvent("acme", "p-gc", { messageId: `gc-${i}` }));
-    const reader = new Database(path, { readonly: true });
+    const reader = new Database(eventLogPath(path), { readonly: true });
     const seen: number[] = [];
     const results = await Promise.all(
       batch.map(async (e) => {
@@ -22,13 +24,14 @@ describe("storage-sqlite group commit", () => {
     );
     expect(results.every((r) => r)).toBe(true);
     expect(seen).toEqual(batch.map(() => 1));
-    expect(commits).toHaveBeenCalledTimes(1);
+    // The thread groups on its own connection: the main connection commits nothing then.
+    expect(commits).toHaveBeenCalledTimes(eventWriter === "inline" ? 1 : 0);
     reader.close();
     await nudge.stop();
   });
 
   it("duplicates inside one group are reported as such", async () => {
-    const { nudge } = await startSqlite();
+    const { nudge } = await startSqlite({ eventWriter });
     const events = nudge.resolve(Tokens.EventStore);
     const e = anEvent("acme", "p-dup", { messageId: "same" });
     expect(await Promise.all([events.append(e), events.append({ ...e, id: "another-id" }), events.appendMany([{ ...e, id: "third" }])])).toEqual([true, false, [false]]);
@@ -36,7 +39,7 @@ describe("storage-sqlite group commit", () => {
   });
 
   it("one bad event fails alone; the rest of its group is stored", async () => {
-    const { nudge } = await startSqlite();
+    const { nudge } = await startSqlite({ eventWriter });
     const events = nudge.resolve(Tokens.EventStore);
     // A record the schema refuses (name is NOT NULL): a bug in the caller, not an outage.
     const clash = { ...anEvent("acme", "p-bad"), name: null as unknown as string };
@@ -48,18 +51,18 @@ describe("storage-sqlite group commit", () => {
   });
 
   it("appends waiting for their window are committed when the instance stops, not dropped", async () => {
-    const { nudge, path } = await startSqlite({ groupCommit: { windowMs: 50 } });
+    const { nudge, path } = await startSqlite({ groupCommit: { windowMs: 50 }, eventWriter });
     const events = nudge.resolve(Tokens.EventStore);
     const pending = events.append(anEvent("acme", "p-stop", { messageId: "late" }));
     await nudge.stop();
     expect(await pending).toBe(true);
-    const raw = new Database(path, { readonly: true });
+    const raw = new Database(eventLogPath(path), { readonly: true });
     expect(raw.prepare("SELECT COUNT(*) FROM events WHERE message_id = 'late'").pluck().get()).toBe(1);
     raw.close();
   });
 
   it("windowMs 0 groups what arrives in the same turn of the event loop", async () => {
-    const { nudge, db } = await startSqlite({ groupCommit: { windowMs: 0 } });
+    const { nudge, db } = await startSqlite({ groupCommit: { windowMs: 0 }, eventWriter: "inline" });
     const events = nudge.resolve(Tokens.EventStore);
     const commits = vi.spyOn(db, "commitGroup");
     const results = await Promise.all(Array.from({ length: 20 }, () => events.append(anEvent("acme", "p-turn"))));
@@ -69,7 +72,7 @@ describe("storage-sqlite group commit", () => {
   });
 
   it("every kind of write joins the group; a conflict in one undoes only that one", async () => {
-    const { nudge, db } = await startSqlite();
+    const { nudge, db } = await startSqlite({ eventWriter: "inline" });
     const profiles = nudge.resolve(Tokens.ProfileStore);
     const stale = await profiles.save(aProfile("acme", { userId: "u-group" }));
     await profiles.save({ ...stale, traits: { fresh: true } });
