@@ -6,19 +6,20 @@ import type { Migration } from "@nudge/storage-sql-common";
  * every index, because every query names its workspace.
  */
 
-/** The schema name the event log's file is attached under, on the connection that reads it. */
+/** The schema name the event log's file is attached under while migration 4 moves events into it. */
 export const EVENT_LOG = "eventlog";
 
 const EVENT_LOG_COLUMNS = "workspace_id, message_id, id, type, name, profile_id, user_id, anonymous_id, properties, context, timestamp, received_at, processed_at";
 
 /**
- * The event log's table, in its own file. Idempotent: applied by migration 4 and again at every open, so
- * a new (or lost) event-log file gets its table. One index per person serves both the per-name windows
+ * The event log's table, in its own file (`schema` is the name that file goes by on the connection).
+ * Idempotent: applied by migration 4 and again at every open, so a new (or lost) event-log file gets its
+ * table. One index per person serves both the per-name windows
  * and the any-name timelines (which read a person's entries and sort them): a second per-person index
  * cost every append a write to another random page, about 40% of an append's time.
  */
-export const EVENT_LOG_SCHEMA = `
-      CREATE TABLE IF NOT EXISTS ${EVENT_LOG}.events (
+export const eventLogSchema = (schema: string): string => `
+      CREATE TABLE IF NOT EXISTS ${schema}.events (
         workspace_id TEXT NOT NULL,
         message_id TEXT NOT NULL,
         id TEXT NOT NULL,
@@ -34,10 +35,10 @@ export const EVENT_LOG_SCHEMA = `
         processed_at INTEGER,
         PRIMARY KEY (workspace_id, message_id)
       );
-      CREATE INDEX IF NOT EXISTS ${EVENT_LOG}.events_profile_name_ts ON events (workspace_id, profile_id, name, timestamp);
-      CREATE INDEX IF NOT EXISTS ${EVENT_LOG}.events_ts ON events (workspace_id, timestamp);
-      CREATE INDEX IF NOT EXISTS ${EVENT_LOG}.events_unprocessed ON events (workspace_id, received_at) WHERE processed_at IS NULL;
-      CREATE INDEX IF NOT EXISTS ${EVENT_LOG}.events_unprocessed_id ON events (workspace_id, id) WHERE processed_at IS NULL;
+      CREATE INDEX IF NOT EXISTS ${schema}.events_profile_name_ts ON events (workspace_id, profile_id, name, timestamp);
+      CREATE INDEX IF NOT EXISTS ${schema}.events_ts ON events (workspace_id, timestamp);
+      CREATE INDEX IF NOT EXISTS ${schema}.events_unprocessed ON events (workspace_id, received_at) WHERE processed_at IS NULL;
+      CREATE INDEX IF NOT EXISTS ${schema}.events_unprocessed_id ON events (workspace_id, id) WHERE processed_at IS NULL;
 `;
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -234,9 +235,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     name: "events move to their own file",
     // The event log is written by a thread with its own connection (see event-writer.ts); in a file of
-    // its own, its write lock never makes the event loop's connection wait. Copied, then dropped here.
+    // its own, its write lock never makes the event loop's connection wait. The file is attached while
+    // migrations run; the events are copied into it (a rerun skips what is there), then dropped here.
     sql: `
-      ${EVENT_LOG_SCHEMA}
+      ${eventLogSchema(EVENT_LOG)}
       INSERT OR IGNORE INTO ${EVENT_LOG}.events (${EVENT_LOG_COLUMNS}) SELECT ${EVENT_LOG_COLUMNS} FROM main.events;
       DROP TABLE main.events;
     `,

@@ -9,7 +9,7 @@ import { GroupCommit, type Outcome } from "./group-commit.js";
 import { migrate } from "./sqlite-migrator.js";
 import { Checkpointer } from "./checkpointer.js";
 import { INSERT_EVENT, ThreadEventWriter, type EventWrites } from "./event-writer.js";
-import { EVENT_LOG, EVENT_LOG_SCHEMA } from "./migrations.js";
+import { EVENT_LOG, eventLogSchema } from "./migrations.js";
 
 /**
  * Inline checkpoints every ~40 MB of WAL rather than 4 MB: a page rewritten by many commits is copied to
@@ -29,16 +29,20 @@ export function eventLogPath(path: string): string {
 /**
  * One SQLite connection for one Nudge instance. better-sqlite3 is synchronous: a statement runs to
  * completion before the event loop moves on, so one connection serves every store without a pool.
- * The event log lives in a second file, attached to this connection for reading and written by a thread
- * of its own (`eventWriter: "thread"`, the default for a file). Nothing touches either file before
- * `open()` (called from the plugin's init).
+ * The event log lives in a second file with a connection of its own: read here, and written by a thread
+ * (`eventWriter: "thread"`, the default for a file) or here through its own group commit. Two files keep
+ * the two write locks apart: the main connection's BEGIN IMMEDIATE never waits for the event writer.
+ * Nothing touches either file before `open()` (called from the plugin's init).
  */
 export class SqliteDatabase implements HealthCheck {
   private db: Database.Database | null = null;
+  private eventDb: Database.Database | null = null;
   private checkpointer: Checkpointer | null = null;
   private writer: ThreadEventWriter | null = null;
   private readonly statements = new Map<string, Statement>();
+  private readonly eventStatements = new Map<string, Statement>();
   private readonly group: GroupCommit;
+  private readonly eventGroup: GroupCommit;
   readonly location: string;
   /** The event log's file (":memory:" beside an in-memory database). */
   readonly eventLogLocation: string;
@@ -50,6 +54,7 @@ export class SqliteDatabase implements HealthCheck {
     this.location = config.path === ":memory:" ? ":memory:" : resolve(config.path);
     this.eventLogLocation = eventLogPath(this.location);
     this.group = new GroupCommit((writes) => this.commitGroup(writes), config.groupCommit);
+    this.eventGroup = new GroupCommit((writes) => this.commitGroup(writes, this.eventConn, this.eventLogLocation), config.groupCommit);
   }
 
   /** Opens (creating the folder and file if needed), sets WAL and durability, applies migrations. */
@@ -57,22 +62,20 @@ export class SqliteDatabase implements HealthCheck {
     if (this.db) return;
     try {
       if (this.location !== ":memory:") mkdirSync(dirname(this.location), { recursive: true });
-      const db = new Database(this.location, { timeout: this.config.busyTimeoutMs });
+      const db = this.connect(this.location);
       this.db = db;
-      const mode = db.pragma("journal_mode = WAL", { simple: true });
-      if (this.location !== ":memory:" && mode !== "wal") throw new Error(`could not switch to WAL mode (journal_mode is ${String(mode)})`);
-      db.prepare(`ATTACH DATABASE ? AS ${EVENT_LOG}`).run(this.eventLogLocation);
-      const maxPages = this.maxPageCount(db);
-      for (const schema of ["main", EVENT_LOG]) {
-        if (schema !== "main" && this.location !== ":memory:") db.pragma(`${schema}.journal_mode = WAL`);
-        db.pragma(`${schema}.synchronous = ${this.synchronous()}`);
-        db.pragma(`${schema}.journal_size_limit = 67108864`);
-        if (maxPages !== null) db.pragma(`${schema}.max_page_count = ${maxPages}`);
-      }
-      db.pragma(`wal_autocheckpoint = ${this.background() ? 0 : INLINE_CHECKPOINT_PAGES}`);
-      const applied = migrate(db, now);
+      const log = this.connect(this.eventLogLocation);
+      this.eventDb = log;
       // The event log's table, also when its file is new beside an older database.
-      db.exec(EVENT_LOG_SCHEMA);
+      log.exec(eventLogSchema("main"));
+      // Migrations see the event log too: migration 4 moves events stored before it had a file of its own.
+      db.prepare(`ATTACH DATABASE ? AS ${EVENT_LOG}`).run(this.eventLogLocation);
+      let applied: number[];
+      try {
+        applied = migrate(db, now);
+      } finally {
+        db.prepare(`DETACH DATABASE ${EVENT_LOG}`).run();
+      }
       if (this.background()) {
         this.checkpointer = new Checkpointer(this.location, this.eventLogLocation, this.config.checkpoint.everyMs, this.logger, () =>
           this.db?.pragma(`wal_autocheckpoint = ${INLINE_CHECKPOINT_PAGES}`),
@@ -80,7 +83,8 @@ export class SqliteDatabase implements HealthCheck {
         this.checkpointer.start();
       }
       if (this.location !== ":memory:" && this.config.eventWriter === "thread") {
-        const settings = { path: this.eventLogLocation, synchronous: this.synchronous(), busyTimeoutMs: this.config.busyTimeoutMs, autocheckpoint: INLINE_CHECKPOINT_PAGES, maxPageCount: maxPages };
+        const maxPageCount = this.maxPageCount(log);
+        const settings = { path: this.eventLogLocation, synchronous: this.synchronous(), busyTimeoutMs: this.config.busyTimeoutMs, autocheckpoint: INLINE_CHECKPOINT_PAGES, maxPageCount };
         this.writer = new ThreadEventWriter(settings, this.logger, () => (this.writer = null));
         this.writer.start();
       }
@@ -92,6 +96,24 @@ export class SqliteDatabase implements HealthCheck {
       this.closeQuietly();
       const reason = e instanceof Error ? e.message : String(e);
       throw new StorageUnavailableError(`cannot open SQLite database at ${this.location}: ${reason}`, e);
+    }
+  }
+
+  /** A connection in WAL mode with the configured durability, checkpointing and size cap. */
+  private connect(path: string): Database.Database {
+    const db = new Database(path, { timeout: this.config.busyTimeoutMs });
+    try {
+      const mode = db.pragma("journal_mode = WAL", { simple: true });
+      if (path !== ":memory:" && mode !== "wal") throw new Error(`could not switch ${path} to WAL mode (journal_mode is ${String(mode)})`);
+      db.pragma(`synchronous = ${this.synchronous()}`);
+      db.pragma(`wal_autocheckpoint = ${this.background() ? 0 : INLINE_CHECKPOINT_PAGES}`);
+      db.pragma("journal_size_limit = 67108864");
+      const maxPages = this.maxPageCount(db);
+      if (maxPages !== null) db.pragma(`max_page_count = ${maxPages}`);
+      return db;
+    } catch (e) {
+      db.close();
+      throw e;
     }
   }
 
@@ -107,8 +129,9 @@ export class SqliteDatabase implements HealthCheck {
   }
 
   /**
-   * Where changes to the event log go: the writer thread while it runs, otherwise this connection's
-   * group commit (an in-memory database, `eventWriter: "inline"`, or a writer thread that died).
+   * Where changes to the event log go: the writer thread while it runs, otherwise the event log's
+   * connection here, through its own group commit (an in-memory database, `eventWriter: "inline"`, or a
+   * writer thread that died).
    */
   get events(): EventWrites {
     return this.writer ?? this.inlineEvents;
@@ -121,13 +144,13 @@ export class SqliteDatabase implements HealthCheck {
 
   private readonly inlineEvents: EventWrites = {
     insert: (rows) =>
-      this.write(() => {
-        const s = this.stmt(INSERT_EVENT);
+      this.eventGroup.run(() => {
+        const s = this.eventStmt(INSERT_EVENT);
         return rows.map((r) => s.run(...r).changes === 1);
       }),
     run: (sql, params) =>
-      this.write(() => {
-        const s = this.stmt(sql);
+      this.eventGroup.run(() => {
+        const s = this.eventStmt(sql);
         let n = 0;
         for (const p of params) n += s.run(...p).changes;
         return n;
@@ -137,6 +160,22 @@ export class SqliteDatabase implements HealthCheck {
   get conn(): Database.Database {
     if (!this.db) throw new StorageUnavailableError(`SQLite database at ${this.location} is not open (start() the Nudge instance first)`);
     return this.db;
+  }
+
+  /** The event log's connection on this thread (reads; writes too when they are not on the writer thread). */
+  get eventConn(): Database.Database {
+    if (!this.eventDb) throw new StorageUnavailableError(`SQLite event log at ${this.eventLogLocation} is not open (start() the Nudge instance first)`);
+    return this.eventDb;
+  }
+
+  /** A prepared statement on the event log's connection. */
+  eventStmt(sql: string): Statement {
+    let s = this.eventStatements.get(sql);
+    if (!s) {
+      s = this.eventConn.prepare(sql);
+      this.eventStatements.set(sql, s);
+    }
+    return s;
   }
 
   /** A prepared statement, compiled once per connection. */
@@ -174,8 +213,7 @@ export class SqliteDatabase implements HealthCheck {
    * write, so only the failing one fails. (Savepoints on every write cost ~30% of an append's CPU, and
    * failures are rare: conflicts, a caller's bug.)
    */
-  commitGroup(writes: (() => unknown)[]): Outcome[] {
-    const conn = this.conn;
+  commitGroup(writes: (() => unknown)[], conn: Database.Database = this.conn, location: string = this.location): Outcome[] {
     try {
       const values: unknown[] = [];
       conn.transaction(() => {
@@ -183,7 +221,7 @@ export class SqliteDatabase implements HealthCheck {
       }).immediate();
       return values.map((value) => ({ ok: true, value }));
     } catch (e) {
-      const error = toCoreError(e, this.location);
+      const error = toCoreError(e, location);
       if (writes.length === 1) return [{ ok: false, error }];
       if (error instanceof StorageUnavailableError) throw error;
     }
@@ -197,7 +235,7 @@ export class SqliteDatabase implements HealthCheck {
             } catch (error) {
               // A full disk or an I/O error may end the whole transaction: then nothing of the group stands.
               if (!conn.inTransaction) throw error;
-              outcomes.push({ ok: false, error: toCoreError(error, this.location) });
+              outcomes.push({ ok: false, error: toCoreError(error, location) });
             }
           }
         })
@@ -209,6 +247,7 @@ export class SqliteDatabase implements HealthCheck {
   /** Commits writes waiting for their group: called before the connection closes. */
   flush(): void {
     this.group.flush();
+    this.eventGroup.flush();
   }
 
   /**
@@ -229,6 +268,7 @@ export class SqliteDatabase implements HealthCheck {
 
   async ping(): Promise<void> {
     this.guard(() => this.stmt("SELECT 1").get());
+    this.guard(() => this.eventStmt("SELECT 1").get());
   }
 
   /** Whether WAL checkpoints run on a thread (a file database with the default `checkpoint.mode`). */
@@ -249,11 +289,13 @@ export class SqliteDatabase implements HealthCheck {
     await this.checkpointer?.stop();
     this.checkpointer = null;
     if (!this.db) return;
-    try {
-      // Lets SQLite refresh its query-planner statistics, as its docs advise before closing.
-      this.db.pragma("optimize");
-    } catch (e) {
-      this.logger.warn({ err: e, location: this.location }, "sqlite optimize before close failed");
+    for (const [conn, location] of [[this.db, this.location], [this.eventDb, this.eventLogLocation]] as const) {
+      try {
+        // Lets SQLite refresh its query-planner statistics, as its docs advise before closing.
+        conn?.pragma("optimize");
+      } catch (e) {
+        this.logger.warn({ err: e, location }, "sqlite optimize before close failed");
+      }
     }
     this.closeQuietly();
     this.logger.info({ location: this.location }, "sqlite storage closed");
@@ -261,11 +303,15 @@ export class SqliteDatabase implements HealthCheck {
 
   private closeQuietly(): void {
     this.statements.clear();
-    try {
-      this.db?.close();
-    } catch {
-      // Closing a connection whose file vanished must not mask the original error.
+    this.eventStatements.clear();
+    for (const conn of [this.db, this.eventDb]) {
+      try {
+        conn?.close();
+      } catch {
+        // Closing a connection whose file vanished must not mask the original error.
+      }
     }
     this.db = null;
+    this.eventDb = null;
   }
 }

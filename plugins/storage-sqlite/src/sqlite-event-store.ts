@@ -17,8 +17,8 @@ const values = (e: NudgeEvent): unknown[] => [
 ];
 
 /**
- * Events, in the event-log file. Reads run on the main connection (the file is attached to it); every
- * change goes through `db.events` (the writer thread, or the main connection's group commit), and
+ * Events, in the event-log file. Reads run on its connection on this thread; every change goes through
+ * `db.events` (the writer thread, or that connection's own group commit), and
  * resolves after the COMMIT that holds it. A duplicate of a stored (or earlier in the list) messageId is
  * skipped and reported false.
  */
@@ -35,7 +35,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async getByMessageId(ws: string, messageId: string): Promise<NudgeEvent | null> {
-    const row = this.db.guard(() => this.db.stmt(`SELECT ${EVENT_COLUMNS} FROM events WHERE workspace_id = ? AND message_id = ?`).get(ws, messageId) as Row | undefined);
+    const row = this.db.guard(() => this.db.eventStmt(`SELECT ${EVENT_COLUMNS} FROM events WHERE workspace_id = ? AND message_id = ?`).get(ws, messageId) as Row | undefined);
     return row ? codec.event(row) : null;
   }
 
@@ -43,7 +43,7 @@ export class SqliteEventStore implements EventStore {
     const rows = this.db.guard(
       () =>
         this.db
-          .stmt(`SELECT ${EVENT_COLUMNS} FROM events WHERE workspace_id = ? AND profile_id = ? AND timestamp < ? ORDER BY timestamp DESC, rowid DESC LIMIT ?`)
+          .eventStmt(`SELECT ${EVENT_COLUMNS} FROM events WHERE workspace_id = ? AND profile_id = ? AND timestamp < ? ORDER BY timestamp DESC, rowid DESC LIMIT ?`)
           .all(ws, profileId, options.before ?? Number.MAX_SAFE_INTEGER, options.limit) as Row[],
     );
     return rows.map(codec.event);
@@ -51,7 +51,7 @@ export class SqliteEventStore implements EventStore {
 
   async count(ws: string, q: EventQuery): Promise<number> {
     if (q.where && q.where.length > 0) return this.matching(ws, q).length;
-    return this.db.guard(() => (this.db.stmt(`SELECT COUNT(*) AS n FROM events WHERE ${WINDOW}`).get(ws, q.profileId, q.name, q.from, q.to) as { n: number }).n);
+    return this.db.guard(() => (this.db.eventStmt(`SELECT COUNT(*) AS n FROM events WHERE ${WINDOW}`).get(ws, q.profileId, q.name, q.from, q.to) as { n: number }).n);
   }
 
   async sum(ws: string, q: EventQuery, property: string): Promise<number> {
@@ -62,7 +62,7 @@ export class SqliteEventStore implements EventStore {
     const row = this.db.guard(
       () =>
         this.db
-          .stmt(`SELECT TOTAL(CASE WHEN json_type(properties, ?) IN ('integer', 'real') THEN json_extract(properties, ?) END) AS s FROM events WHERE ${WINDOW}`)
+          .eventStmt(`SELECT TOTAL(CASE WHEN json_type(properties, ?) IN ('integer', 'real') THEN json_extract(properties, ?) END) AS s FROM events WHERE ${WINDOW}`)
           .get(path, path, ws, q.profileId, q.name, q.from, q.to) as { s: number },
     );
     return row.s;
@@ -77,7 +77,7 @@ export class SqliteEventStore implements EventStore {
       const points: TimelinePoint[] = [];
       // Rows stream newest first and stop at the limit: filtered windows read no more than they keep.
       this.db.guard(() => {
-        for (const r of this.db.stmt(`SELECT timestamp, properties FROM events WHERE ${where} ${order}`).iterate(...params) as Iterable<{ timestamp: number; properties: string }>) {
+        for (const r of this.db.eventStmt(`SELECT timestamp, properties FROM events WHERE ${where} ${order}`).iterate(...params) as Iterable<{ timestamp: number; properties: string }>) {
           const props = fromJson<Record<string, unknown>>(r.properties);
           if (!matchesFilters(props, q.where)) continue;
           points.push({ timestamp: r.timestamp, value: options.sumOf === undefined ? 1 : numberOrZero(props[options.sumOf]) });
@@ -88,7 +88,7 @@ export class SqliteEventStore implements EventStore {
     }
     const value = path === null ? "1" : "CASE WHEN json_type(properties, ?) IN ('integer', 'real') THEN json_extract(properties, ?) ELSE 0 END";
     const args = path === null ? params : [path, path, ...params];
-    return this.db.guard(() => this.db.stmt(`SELECT timestamp, ${value} AS value FROM events WHERE ${where} ${order} LIMIT ?`).all(...args, options.limit) as TimelinePoint[]);
+    return this.db.guard(() => this.db.eventStmt(`SELECT timestamp, ${value} AS value FROM events WHERE ${where} ${order} LIMIT ?`).all(...args, options.limit) as TimelinePoint[]);
   }
 
   /**
@@ -96,7 +96,7 @@ export class SqliteEventStore implements EventStore {
    * engine uses everywhere else, so every backend agrees on what matches.
    */
   private matching(ws: string, q: EventQuery): Record<string, unknown>[] {
-    const rows = this.db.guard(() => this.db.stmt(`SELECT properties FROM events WHERE ${WINDOW}`).all(ws, q.profileId, q.name, q.from, q.to) as { properties: string }[]);
+    const rows = this.db.guard(() => this.db.eventStmt(`SELECT properties FROM events WHERE ${WINDOW}`).all(ws, q.profileId, q.name, q.from, q.to) as { properties: string }[]);
     return rows.map((r) => fromJson<Record<string, unknown>>(r.properties)).filter((p) => matchesFilters(p, q.where));
   }
 
@@ -104,8 +104,8 @@ export class SqliteEventStore implements EventStore {
     const row = this.db.guard(
       () =>
         (name === null
-          ? this.db.stmt("SELECT MAX(timestamp) AS t FROM events WHERE workspace_id = ? AND profile_id = ?").get(ws, profileId)
-          : this.db.stmt("SELECT MAX(timestamp) AS t FROM events WHERE workspace_id = ? AND profile_id = ? AND name = ?").get(ws, profileId, name)) as { t: number | null },
+          ? this.db.eventStmt("SELECT MAX(timestamp) AS t FROM events WHERE workspace_id = ? AND profile_id = ?").get(ws, profileId)
+          : this.db.eventStmt("SELECT MAX(timestamp) AS t FROM events WHERE workspace_id = ? AND profile_id = ? AND name = ?").get(ws, profileId, name)) as { t: number | null },
     );
     return row.t;
   }
@@ -121,7 +121,7 @@ export class SqliteEventStore implements EventStore {
 
   async listUnprocessed(ws: string, limit: number): Promise<NudgeEvent[]> {
     const rows = this.db.guard(
-      () => this.db.stmt(`SELECT ${EVENT_COLUMNS} FROM events WHERE workspace_id = ? AND processed_at IS NULL ORDER BY received_at, rowid LIMIT ?`).all(ws, limit) as Row[],
+      () => this.db.eventStmt(`SELECT ${EVENT_COLUMNS} FROM events WHERE workspace_id = ? AND processed_at IS NULL ORDER BY received_at, rowid LIMIT ?`).all(ws, limit) as Row[],
     );
     return rows.map(codec.event);
   }
