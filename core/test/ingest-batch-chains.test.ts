@@ -16,6 +16,22 @@ describe("batch chains", () => {
     expect(chains(items).map((c) => c.map((i) => i.n))).toEqual([[1, 3, 4, 8], [2, 6], [5, 7]]);
   });
 
+  it("a batch that links nothing groups by its one id; a userId and an anonymousId of the same text are different people", () => {
+    const items = [
+      { n: 1, userId: "x" },
+      { n: 2, anonymousId: "x" },
+      { n: 3, userId: "y" },
+      { n: 4, userId: "x" },
+      { n: 5, anonymousId: "x" },
+    ];
+    expect(chains(items).map((c) => c.map((i) => i.n))).toEqual([[1, 4], [2, 5], [3]]);
+    // The same batch through the linking path (one item naming both ids elsewhere) agrees on these people.
+    const linked = chains([...items, { n: 6, userId: "z", anonymousId: "w" }]);
+    expect(linked.map((c) => c.map((i) => i.n))).toEqual([[1, 4], [2, 5], [3], [6]]);
+    // Items may be wrapped: the ids are read through the accessor.
+    expect(chains(items.map((i) => ({ wrapped: i })), (w) => w.wrapped).map((c) => c.map((w) => w.wrapped.n))).toEqual([[1, 4], [2, 5], [3]]);
+  });
+
   it("runs chains concurrently up to the limit, each chain in order", async () => {
     const groups = [[1, 2, 3], [4, 5], [6], [7, 8]];
     const order: number[] = [];

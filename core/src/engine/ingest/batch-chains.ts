@@ -9,7 +9,9 @@ export interface Identified {
  * directly or through an identify that links the two, share a chain and keep their order. Different
  * people then proceed side by side, which lets a store commit their events together.
  */
-export function chains<T extends Identified>(items: readonly T[]): T[][] {
+export function chains<T>(items: readonly T[], ids: (item: T) => Identified = (item) => item as Identified): T[][] {
+  // Most batches link nothing (no item names both ids): an item's one id is then its person.
+  if (items.every((item) => ids(item).userId === undefined || ids(item).anonymousId === undefined)) return byOneId(items, ids);
   // Union-find over identity keys, so an identify { userId, anonymousId } joins the two histories.
   const parent = new Map<string, string>();
   const find = (k: string): string => {
@@ -22,7 +24,10 @@ export function chains<T extends Identified>(items: readonly T[]): T[][] {
     }
     return root;
   };
-  const keysOf = (item: T) => [item.userId === undefined ? null : `u:${item.userId}`, item.anonymousId === undefined ? null : `a:${item.anonymousId}`].filter((k) => k !== null);
+  const keysOf = (item: T) => {
+    const { userId, anonymousId } = ids(item);
+    return [userId === undefined ? null : `u:${userId}`, anonymousId === undefined ? null : `a:${anonymousId}`].filter((k) => k !== null);
+  };
   for (const item of items) {
     const keys = keysOf(item);
     for (const k of keys) if (!parent.has(k)) parent.set(k, k);
@@ -36,6 +41,26 @@ export function chains<T extends Identified>(items: readonly T[]): T[][] {
     else byRoot.set(root, [item]);
   }
   return [...byRoot.values()];
+}
+
+/** Chains of a batch where every item names one id: grouped by it, in order of first appearance. */
+function byOneId<T>(items: readonly T[], ids: (item: T) => Identified): T[][] {
+  const byUser = new Map<string, T[]>();
+  const byAnonymous = new Map<string, T[]>();
+  const out: T[][] = [];
+  for (const item of items) {
+    const { userId, anonymousId } = ids(item);
+    const map = userId !== undefined ? byUser : byAnonymous;
+    const key = (userId ?? anonymousId)!;
+    const chain = map.get(key);
+    if (chain) chain.push(item);
+    else {
+      const fresh = [item];
+      map.set(key, fresh);
+      out.push(fresh);
+    }
+  }
+  return out;
 }
 
 /**

@@ -8,7 +8,7 @@ import type { JobQueue } from "../../ports/job-queue.js";
 import type { EventStore } from "../../ports/stores.js";
 import { Tokens } from "../../tokens.js";
 import type { Hooks } from "../hooks.js";
-import { ProfileService, type IdentityRef } from "../profiles/profile-service.js";
+import { ProfileService } from "../profiles/profile-service.js";
 import { ContactNormalizer } from "../profiles/contact-normalizer.js";
 import { chains, runChains } from "./batch-chains.js";
 import { eventId, randomMessageId } from "./event-ids.js";
@@ -95,12 +95,13 @@ export class IngestService {
   async batch(input: unknown, applyTraits: ApplyTraits): Promise<Accepted[]> {
     const slots = this.validateBatch(input);
     const results: Accepted[] = new Array<Accepted>(slots.length);
-    const people = chains(slots.map((s) => ({ ...ref(s.call), slot: s })));
-    const single = people.filter((c) => c.every((x) => x.userId === c[0]!.userId && x.anonymousId === c[0]!.anonymousId));
-    const linking = people.filter((c) => !single.includes(c));
+    const people = chains(slots, (s) => s.call);
+    const single: Slot[][] = [];
+    const linking: Slot[][] = [];
+    for (const c of people) (c.every((x) => x.call.userId === c[0]!.call.userId && x.call.anonymousId === c[0]!.call.anonymousId) ? single : linking).push(c);
     // A person whose items name different ids (an identify joining a visitor to a userId) goes item by
     // item, as single calls do: a merge then moves the events already stored before it.
-    const oneByOne = runChains(linking, BATCH_CONCURRENCY, async ({ slot }) => {
+    const oneByOne = runChains(linking, BATCH_CONCURRENCY, async (slot) => {
       const profile = await this.profiles.resolve(slot.call);
       results[slot.index] = await this.accept(profile, slot.call, slot.call.type === "identify" ? applyTraits : undefined);
     });
@@ -108,52 +109,72 @@ export class IngestService {
     return results;
   }
 
-  /** People whose items all name the same ids: one resolve each, then every event in one write. */
-  private async together(people: { slot: Slot }[][], results: Accepted[], applyTraits: ApplyTraits): Promise<void> {
+  /**
+   * People whose items all name the same ids: one resolve each, then every event in one write. Written
+   * for the common batch (known people, events nothing reacts to): it awaits only where a person or a
+   * job needs it, since a promise per item was a large share of a batch's cost.
+   */
+  private async together(people: Slot[][], results: Accepted[], applyTraits: ApplyTraits): Promise<void> {
     if (people.length === 0) return;
     // People named by a userId alone are looked up together; the rest (new people, anonymous visitors,
     // former ids kept by an alias) are resolved one by one, created when absent.
-    const byUserId = (c: { slot: Slot }[]) => (c[0]!.slot.call.anonymousId === undefined ? c[0]!.slot.call.userId : undefined);
-    const known = await this.profiles.idsByUserId(people.map(byUserId).filter((u) => u !== undefined));
-    await runChains(
-      people.map((c) => [c]),
-      BATCH_CONCURRENCY,
-      async (chain) => {
-        const userId = byUserId(chain);
-        let profileId = userId === undefined ? undefined : known.get(userId);
-        let created = false;
-        if (profileId === undefined) {
-          profileId = (await this.profiles.resolve(chain[0]!.slot.call)).id;
-          created = this.profiles.consumeCreated(profileId);
-        }
-        chain.forEach(({ slot }, i) => {
-          slot.profileId = profileId;
-          slot.created = created && i === 0;
-        });
-      },
-    );
+    const byUserId = (c: Slot[]) => (c[0]!.call.anonymousId === undefined ? c[0]!.call.userId : undefined);
+    const userIds: string[] = [];
+    for (const c of people) {
+      const u = byUserId(c);
+      if (u !== undefined) userIds.push(u);
+    }
+    const known = await this.profiles.idsByUserId(userIds);
+    const unknown: Slot[][][] = [];
+    for (const chain of people) {
+      const userId = byUserId(chain);
+      const profileId = userId === undefined ? undefined : known.get(userId);
+      if (profileId === undefined) unknown.push([chain]);
+      else for (const slot of chain) slot.profileId = profileId;
+    }
+    await runChains(unknown, BATCH_CONCURRENCY, async (chain) => {
+      const profileId = (await this.profiles.resolve(chain[0]!.call)).id;
+      const created = this.profiles.consumeCreated(profileId);
+      chain.forEach((slot, i) => {
+        slot.profileId = profileId;
+        slot.created = created && i === 0;
+      });
+    });
     const now = this.clock.now();
-    const slots = people.flatMap((c) => c.map((x) => x.slot));
+    const slots = people.flat();
     const interest = new Map<string, boolean>();
-    for (const s of slots) {
+    const events: NudgeEvent[] = new Array<NudgeEvent>(slots.length);
+    for (let i = 0; i < slots.length; i++) {
+      const s = slots[i]!;
       const c = s.call;
       // Tracks of one name ask once; an identify's answer depends on the traits it sets.
-      const key = c.type === "track" ? `${String(s.created)}:${c.name}` : null;
+      const key = c.type === "track" ? `${String(s.created === true)}:${c.name}` : null;
       let wanted = key === null ? undefined : interest.get(key);
       if (wanted === undefined) {
         wanted = await this.interest.wants({ type: c.type, name: c.name, properties: c.properties, created: s.created === true });
         if (key !== null) interest.set(key, wanted);
       }
-      s.event = this.toEvent(s.profileId!, c, now, wanted);
+      s.event = events[i] = this.toEvent(s.profileId!, c, now, wanted);
     }
-    const inserted = await this.events.appendMany(slots.map((s) => s.event!));
-    await Promise.all(slots.map(async (s, i) => (results[s.index] = inserted[i] ? fresh(s) : await this.duplicate(s.event!))));
+    const inserted = await this.events.appendMany(events);
+    const duplicates: Promise<void>[] = [];
+    slots.forEach((s, i) => {
+      if (inserted[i]) results[s.index] = fresh(s);
+      else duplicates.push(this.duplicate(s.event!).then((r) => void (results[s.index] = r)));
+    });
+    if (duplicates.length > 0) await Promise.all(duplicates);
     // Traits land before any of the person's events is processed; then the jobs, in each person's order.
-    const stored = people.map((c) => c.map((x) => x.slot).filter((s) => results[s.index]!.accepted));
-    await runChains(stored, BATCH_CONCURRENCY, async (s) => {
+    const stored = people.map((c) => c.filter((s) => results[s.index]!.accepted));
+    const withTraits = stored.filter((c) => c.some((s) => s.call.type === "identify"));
+    await runChains(withTraits, BATCH_CONCURRENCY, async (s) => {
       if (s.call.type === "identify") await applyTraits(s.profileId!, s.event!);
     });
-    for (const chain of stored) for (const s of chain) await this.enqueue(s.event!, s.created === true);
+    for (const chain of stored) {
+      for (const s of chain) {
+        const queued = this.enqueue(s.event!, s.created === true);
+        if (queued) await queued;
+      }
+    }
   }
 
   /** Re-queues events stored but never processed (after a crash). Returns how many. */
@@ -241,9 +262,14 @@ export class IngestService {
     return { accepted: false, eventId: existing?.id ?? event.id, profileId: existing?.profileId ?? event.profileId };
   }
 
-  private async enqueue(event: NudgeEvent, created: boolean): Promise<void> {
+  /** Announces a stored event and queues its processing; answers a promise only when there is a job to add. */
+  private enqueue(event: NudgeEvent, created: boolean): Promise<void> | undefined {
     this.hooks.emit("event.accepted", event);
-    if (event.processedAt !== null) return;
+    if (event.processedAt !== null) return undefined;
+    return this.addJob(event, created);
+  }
+
+  private async addJob(event: NudgeEvent, created: boolean): Promise<void> {
     // Processing usually starts before anything else could change the event: it reads this copy.
     this.recent.put(event);
     await this.queue.add({
@@ -269,8 +295,4 @@ function trackCall(t: z.output<typeof TrackInput>): Call {
 
 function fresh(s: Slot): Accepted {
   return { accepted: true, eventId: s.event!.id, profileId: s.profileId! };
-}
-
-function ref(c: Call): IdentityRef {
-  return { userId: c.userId, anonymousId: c.anonymousId };
 }
