@@ -198,4 +198,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX events_unprocessed_id ON events (workspace_id, id) WHERE processed_at IS NULL;
     `,
   },
+  {
+    version: 4,
+    name: "events: one index per person",
+    sql: `
+      -- The (person, name, time) index serves the any-name timelines too (a person's entries, sorted); a
+      -- second per-person index cost every append another random page. Same change as storage-sqlite's 4,
+      -- so both stores stay at the same version with the same indexes.
+      DROP INDEX events_profile_ts;
+    `,
+  },
 ];
