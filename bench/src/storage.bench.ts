@@ -7,7 +7,7 @@ import pg from "pg";
 import { createNudge, FakeClock, silentLogger, Tokens, type EventStore, type NudgeEvent, type PluginSpec } from "@nudge/core";
 import { serviceAvailable } from "@nudge/core/testkit";
 import { storagePostgres } from "@nudge/storage-postgres";
-import { storageSqlite, type SqliteStorageConfigInput } from "@nudge/storage-sqlite";
+import { eventLogPath, storageSqlite, type SqliteStorageConfigInput } from "@nudge/storage-sqlite";
 import type { Benchmark } from "./run.js";
 import { record, round, type BenchFigure } from "./record.js";
 
@@ -70,11 +70,12 @@ const figure = (backend: string) => (metric: string, value: number, baseline: st
 
 async function sqlite(dir: string): Promise<BenchFigure[]> {
   let n = 0;
-  // Each run gets its own file, migrated by the plugin: the raw driver writes the very same table and indexes.
+  // Each run gets its own file, migrated by the plugin: the raw driver writes the very same table and
+  // indexes, in the event log's file, on the calling thread.
   const file = async () => { const path = join(dir, `s${++n}.db`); const s = await port(storageSqlite({ path })); await s.stop(); return path; };
   const insertSql = `INSERT INTO events (${COLUMNS}) VALUES (${COLUMNS.split(",").map(() => "?").join(", ")})`;
   const raw = async (all: NudgeEvent[], size: number) => {
-    const db = new Database(await file());
+    const db = new Database(eventLogPath(await file()));
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = FULL");
     const ins = db.prepare(insertSql);
