@@ -14,8 +14,11 @@ export type EventRowValues = unknown[];
 export interface EventWrites {
   /** Inserts rows (skipping a stored messageId); resolves after the COMMIT, one `inserted` flag per row. */
   insert(rows: EventRowValues[]): Promise<boolean[]>;
-  /** Runs one statement once per parameter list, in one transaction; resolves with the rows changed. */
-  run(sql: string, params: unknown[][]): Promise<number>;
+  /**
+   * Runs one statement once per parameter list, in one transaction; resolves with the rows changed.
+   * `weight` (default: one per parameter list) is how many rows it may touch, for choosing where it runs.
+   */
+  run(sql: string, params: unknown[][], weight?: number): Promise<number>;
 }
 
 export const INSERT_EVENT =
@@ -126,6 +129,11 @@ export class ThreadEventWriter implements EventWrites {
 
   get running(): boolean {
     return this.worker !== null;
+  }
+
+  /** Whether writes sent to the thread still wait for their COMMIT. */
+  get busy(): boolean {
+    return this.waiting.size > 0;
   }
 
   insert(rows: EventRowValues[]): Promise<boolean[]> {

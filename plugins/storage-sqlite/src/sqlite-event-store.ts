@@ -139,6 +139,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   private deleteWhere(where: string, params: unknown[]): Promise<number> {
-    return this.db.deleteChunked("events", where, params, (sql) => this.db.events.run(sql, [params]));
+    // A chunk may delete `deleteChunk` rows: the writer thread takes it, off the event loop.
+    return this.db.deleteChunked("events", where, params, (sql) => this.db.events.run(sql, [params], this.db.config.deleteChunk));
   }
 }

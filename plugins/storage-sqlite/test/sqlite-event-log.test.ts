@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { StorageUnavailableError, Tokens } from "@nudge/core";
 import { anEvent } from "@nudge/core/testkit";
 import { eventLogPath, SQLITE_MIGRATIONS } from "@nudge/storage-sqlite";
@@ -60,12 +60,29 @@ describe("storage-sqlite: the event log", () => {
     expect(tables(path)).not.toContain("events");
   });
 
+  it("a batch goes to the thread, and so does what arrives while it is busy; single events beside an idle thread commit on the event loop", async () => {
+    const { nudge, db } = await startSqlite();
+    const events = nudge.resolve(Tokens.EventStore);
+    const commits = vi.spyOn(db, "commitGroup");
+    const batch = events.appendMany(Array.from({ length: 500 }, (_, i) => anEvent("acme", `p-${i % 7}`, { messageId: `b-${i}` })));
+    const meanwhile = events.append(anEvent("acme", "p-1", { messageId: "meanwhile" }));
+    expect(await Promise.all([batch, meanwhile])).toEqual([Array(500).fill(true), true]);
+    expect(commits).not.toHaveBeenCalled();
+    // The thread is idle again: a single event commits here.
+    expect(await events.append(anEvent("acme", "p-1", { messageId: "alone" }))).toBe(true);
+    expect(commits).toHaveBeenCalledTimes(1);
+    // Retention's chunks go to the thread, whatever their size today.
+    expect(await events.deleteOlderThan("acme", Number.MAX_SAFE_INTEGER)).toBe(502);
+    expect(commits).toHaveBeenCalledTimes(1);
+    await nudge.stop();
+  });
+
   it("if the writer thread dies, writes in flight fail as unavailable (never half-acknowledged) and later ones go through the main connection", async () => {
     const { nudge, db } = await startSqlite();
     const events = nudge.resolve(Tokens.EventStore);
     expect(await events.append(anEvent("acme", "p-w", { messageId: "before" }))).toBe(true);
     const worker = (db as unknown as { writer: { worker: { terminate(): Promise<number> } } }).writer.worker;
-    const inFlight = events.append(anEvent("acme", "p-w", { messageId: "during" }));
+    const inFlight = events.appendMany(Array.from({ length: 100 }, (_, i) => anEvent("acme", "p-w", { messageId: `during-${i}` })));
     await worker.terminate();
     const outcome = await inFlight.then(
       () => "stored",
