@@ -71,18 +71,23 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
+/** Each autocannon run (warm-up, measurement) sends messageIds of its own: none is a duplicate of an earlier run's. */
+const runTag = (): string => `${process.pid}-${randomUUID().slice(0, 8)}`;
+
 function trackRequest(): autocannon.Request {
   let n = 0;
+  const tag = runTag();
   return {
     method: "POST",
     path: "/nudge/v1/track",
     headers: { "content-type": "application/json", authorization: `Bearer ${INGEST_KEY}` },
-    setupRequest: (req) => ({ ...req, body: JSON.stringify({ userId: `u${n % USERS}`, event: "page_viewed", messageId: `t-${process.pid}-${n++}`, properties: { path: `/p/${n % 100}` } }) }),
+    setupRequest: (req) => ({ ...req, body: JSON.stringify({ userId: `u${n % USERS}`, event: "page_viewed", messageId: `t-${tag}-${n++}`, properties: { path: `/p/${n % 100}` } }) }),
   };
 }
 
 function batchRequest(): autocannon.Request {
   let n = 0;
+  const tag = runTag();
   const template = JSON.stringify({
     batch: Array.from({ length: BATCH }, (_, i) => ({ type: "track", userId: `u${i % USERS}`, event: "page_viewed", messageId: `b-__R__-${i}`, properties: { path: `/p/${i % 100}` } })),
   });
@@ -90,7 +95,7 @@ function batchRequest(): autocannon.Request {
     method: "POST",
     path: "/nudge/v1/batch",
     headers: { "content-type": "application/json", authorization: `Bearer ${INGEST_KEY}` },
-    setupRequest: (req) => ({ ...req, body: template.replaceAll("__R__", `${process.pid}-${n++}`) }),
+    setupRequest: (req) => ({ ...req, body: template.replaceAll("__R__", `${tag}-${n++}`) }),
   };
 }
 
@@ -117,17 +122,30 @@ async function measure(url: string, request: () => autocannon.Request): Promise<
   return ok / result.duration;
 }
 
-/** One endpoint on a fresh server of each kind, back to back, so both see the same machine load. */
+const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/**
+ * One endpoint on a fresh server of each kind, back to back, ROUNDS times in alternation, so both see
+ * the same machine load; each kind's median is kept (this shared machine's speed drifts within minutes).
+ */
 async function compare(endpoint: "track" | "batch", request: () => autocannon.Request): Promise<Record<Kind, number>> {
-  const out = { bare: 0, nudge: 0 };
-  for (const kind of ["bare", "nudge"] as const) {
-    const s = await start(kind);
-    out[kind] = await measure(s.url, request);
-    await stop(s.child);
-    const events = endpoint === "batch" ? ` (${round(out[kind] * BATCH)} events/s)` : "";
-    console.log(`  ${kind} /v1/${endpoint}: ${round(out[kind])} req/s${events}`);
+  const runs: Record<Kind, number[]> = { bare: [], nudge: [] };
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const kind of ["bare", "nudge"] as const) {
+      const s = await start(kind);
+      const rate = await measure(s.url, request);
+      runs[kind].push(rate);
+      await stop(s.child);
+      const events = endpoint === "batch" ? ` (${round(rate * BATCH)} events/s)` : "";
+      console.log(`  ${kind} /v1/${endpoint}: ${round(rate)} req/s${events}`);
+    }
   }
-  return out;
+  return { bare: median(runs.bare), nudge: median(runs.nudge) };
 }
 
 /**
@@ -176,10 +194,11 @@ const bench: Benchmark = {
     const batch = await compare("batch", batchRequest);
     const ceiling = await rawSqlite();
     console.log(`  raw better-sqlite3, same events, 500 per transaction: ${round(ceiling)} events/s`);
+    console.log(`  medians of ${ROUNDS}: track ${round(track.nudge)} vs ${round(track.bare)} req/s; batch ${round(batch.nudge * BATCH)} vs ${round(batch.bare * BATCH)} events/s`);
     record("http", [
       {
         benchmark: "http",
-        metric: `POST /v1/track req/s, quickstart stack (SQLite), autocannon ${CONNECTIONS} connections`,
+        metric: `POST /v1/track req/s, quickstart stack (SQLite), autocannon ${CONNECTIONS} connections, median of ${ROUNDS} alternating runs`,
         unit: "req/s",
         value: round(track.nudge),
         baseline: "bare Express route (express.json + 202)",
@@ -188,7 +207,7 @@ const bench: Benchmark = {
       },
       {
         benchmark: "http",
-        metric: `POST /v1/batch events/s (${BATCH} per request), quickstart stack (SQLite), autocannon ${CONNECTIONS} connections`,
+        metric: `POST /v1/batch events/s (${BATCH} per request), quickstart stack (SQLite), autocannon ${CONNECTIONS} connections, median of ${ROUNDS} alternating runs`,
         unit: "events/s",
         value: round(batch.nudge * BATCH),
         baseline: "bare Express route (express.json + 202)",
@@ -197,7 +216,7 @@ const bench: Benchmark = {
       },
       {
         benchmark: "http",
-        metric: `POST /v1/batch events/s (${BATCH} per request), quickstart stack (SQLite), autocannon ${CONNECTIONS} connections`,
+        metric: `POST /v1/batch events/s (${BATCH} per request), quickstart stack (SQLite), autocannon ${CONNECTIONS} connections, median of ${ROUNDS} alternating runs`,
         unit: "events/s",
         value: round(batch.nudge * BATCH),
         baseline: "raw better-sqlite3 on one thread: the same events, 500 per transaction, same table and settings",
