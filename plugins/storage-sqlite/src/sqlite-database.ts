@@ -22,6 +22,16 @@ const THREAD_WRITE_MIN = 64;
 
 type Statement = Database.Statement<unknown[], unknown>;
 
+/** A statement from a connection's cache, compiled on first use. */
+function prepared(cache: Map<string, Statement>, conn: () => Database.Database, sql: string): Statement {
+  let s = cache.get(sql);
+  if (!s) {
+    s = conn().prepare(sql);
+    cache.set(sql, s);
+  }
+  return s;
+}
+
 /** The event log's file beside the database file: `nudge.db` keeps its events in `nudge.events.db`. */
 export function eventLogPath(path: string): string {
   if (path === ":memory:") return path;
@@ -186,22 +196,12 @@ export class SqliteDatabase implements HealthCheck {
 
   /** A prepared statement on the event log's connection. */
   eventStmt(sql: string): Statement {
-    let s = this.eventStatements.get(sql);
-    if (!s) {
-      s = this.eventConn.prepare(sql);
-      this.eventStatements.set(sql, s);
-    }
-    return s;
+    return prepared(this.eventStatements, () => this.eventConn, sql);
   }
 
   /** A prepared statement, compiled once per connection. */
   stmt(sql: string): Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.conn.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
+    return prepared(this.statements, () => this.conn, sql);
   }
 
   /** Runs driver calls and turns driver errors into core errors naming the file. */
