@@ -108,3 +108,24 @@ describe("storage-sqlite: the event log", () => {
     }
   });
 });
+
+describe("storage-sqlite: two instances on one file", () => {
+  it("each with its writer thread, concurrent batches and single events all land, none refused for a lock", async () => {
+    const first = await startSqlite();
+    const second = await startSqlite({ path: first.path });
+    const stores = [first, second].map((s) => s.nudge.resolve(Tokens.EventStore));
+    const writes: Promise<unknown>[] = [];
+    for (let round = 0; round < 10; round++) {
+      stores.forEach((events, n) => {
+        writes.push(events.appendMany(Array.from({ length: 200 }, (_, i) => anEvent("acme", `p-${i % 13}`, { messageId: `b-${n}-${round}-${i}` }))));
+        for (let i = 0; i < 5; i++) writes.push(events.append(anEvent("acme", "p-single", { messageId: `s-${n}-${round}-${i}` })));
+      });
+    }
+    const settled = await Promise.allSettled(writes);
+    expect(settled.filter((s) => s.status === "rejected")).toEqual([]);
+    const raw = new Database(eventLogPath(first.path), { readonly: true });
+    expect(raw.prepare("SELECT COUNT(*) FROM events").pluck().get()).toBe(2 * 10 * (200 + 5));
+    raw.close();
+    await Promise.all([first.nudge.stop(), second.nudge.stop()]);
+  });
+});
