@@ -46,6 +46,8 @@ export class Checkpointer {
     worker.on("error", (err) => {
       this.logger.warn({ err, location: this.path }, "background WAL checkpointing stopped; the connection checkpoints on its own again");
       this.worker = null;
+      // Whatever is left of it holds a connection: end it.
+      void worker.terminate();
       this.onFailure();
     });
     this.worker = worker;

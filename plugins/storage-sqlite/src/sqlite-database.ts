@@ -90,9 +90,10 @@ export class SqliteDatabase implements HealthCheck {
         db.prepare(`DETACH DATABASE ${EVENT_LOG}`).run();
       }
       if (this.background()) {
-        this.checkpointer = new Checkpointer(this.location, this.eventLogLocation, this.config.checkpoint.everyMs, this.logger, () =>
-          this.db?.pragma(`wal_autocheckpoint = ${INLINE_CHECKPOINT_PAGES}`),
-        );
+        // Should the thread die, both connections checkpoint on their own again.
+        this.checkpointer = new Checkpointer(this.location, this.eventLogLocation, this.config.checkpoint.everyMs, this.logger, () => {
+          for (const conn of [this.db, this.eventDb]) conn?.pragma(`wal_autocheckpoint = ${INLINE_CHECKPOINT_PAGES}`);
+        });
         this.checkpointer.start();
       }
       if (this.location !== ":memory:" && this.config.eventWriter === "thread") {

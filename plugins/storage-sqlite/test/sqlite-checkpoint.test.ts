@@ -35,6 +35,18 @@ describe("storage-sqlite: WAL checkpoints", () => {
     await again.nudge.stop();
   });
 
+  it("if the checkpoint thread fails, both connections (database and event log) checkpoint on their own again", async () => {
+    const { nudge, db } = await startSqlite({ eventWriter: "inline" });
+    const eventConn = db.eventConn;
+    expect(eventConn.pragma("wal_autocheckpoint", { simple: true })).toBe(0);
+    const worker = (db as unknown as { checkpointer: { worker: { emit(name: string, e: Error): void } } }).checkpointer.worker;
+    worker.emit("error", new Error("the thread failed"));
+    expect(db.checkpointingInBackground).toBe(false);
+    expect(db.conn.pragma("wal_autocheckpoint", { simple: true })).toBe(10_000);
+    expect(eventConn.pragma("wal_autocheckpoint", { simple: true })).toBe(10_000);
+    await nudge.stop();
+  });
+
   it('checkpoint.mode "inline" leaves checkpoints to SQLite inside commits; an in-memory database has none to move', async () => {
     const inline = await startSqlite({ checkpoint: { mode: "inline" } });
     expect(inline.db.checkpointingInBackground).toBe(false);
