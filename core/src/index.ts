@@ -47,6 +47,7 @@ export { DeliveryReports } from "./engine/dispatch/delivery-reports.js";
 export { TimerService } from "./engine/timers/timer-service.js";
 export { RetentionService, RETENTION_TIMER, type RetentionReport } from "./engine/retention/retention-service.js";
 export { RetentionSettings } from "./engine/retention/retention-settings.js";
+export { IngestSettings } from "./engine/ingest/ingest-settings.js";
 export { JourneyRunner, type EnrollTrigger } from "./engine/journeys/journey-runner.js";
 export { journey, JourneyBuilder } from "./engine/journeys/journey-builder.js";
 export { JourneySettings } from "./engine/journeys/journey-settings.js";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Tokens, ValidationError, type Accepted, type Nudge, type Token } from "@nudge/core";
+import { FakeClock, Tokens, ValidationError, createNudge, silentLogger, type Accepted, type Nudge, type Token } from "@nudge/core";
+import { storageMemory } from "@nudge/storage-memory";
 import { RecentEvents } from "../src/engine/ingest/recent-events.js";
 import { makeNudge } from "./helpers.js";
 import { publish, start, testChannels } from "./journeys-support.js";
@@ -141,6 +142,55 @@ describe("ingest: nudge.batch()", () => {
     await nudge.drain();
     expect(channels.calls.map((c) => `${c.to}: ${c.text}`).sort()).toEqual(["p1: Welcome, Minji", "p2: Welcome, Sam"]);
     await nudge.stop();
+  });
+});
+
+describe("ingest: settings.ingest, the rules every call follows", () => {
+  const deep = (levels: number) => {
+    let v: Record<string, unknown> = {};
+    for (let i = 1; i < levels; i++) v = { a: v };
+    return v;
+  };
+
+  it("refuses a timestamp too far ahead and JSON nested too deep, in code as over HTTP", async () => {
+    const { nudge, clock } = await makeNudge();
+    await nudge.start();
+    const { appends } = watchAppends(nudge);
+    await expect(nudge.track({ userId: "u1", event: "e", timestamp: clock.now() + 25 * 3600_000 })).rejects.toMatchObject({
+      issues: [{ path: "timestamp", message: "must not be more than 24 h in the future" }],
+    });
+    // Levels count from the call itself: its traitsOnce holds at most 31 levels of objects.
+    await expect(nudge.identify({ userId: "u1", traitsOnce: deep(32) })).rejects.toMatchObject({ issues: [{ path: "traitsOnce", message: "must not nest deeper than 32 levels" }] });
+    // At the limits exactly: accepted.
+    await nudge.track({ userId: "u1", event: "e", timestamp: clock.now() + 24 * 3600_000, properties: deep(31) });
+    const err = (await nudge
+      .batch([
+        { type: "track", userId: "u2", event: "fine" },
+        { type: "track", userId: "u2", event: "e", context: deep(40), timestamp: clock.now() + 48 * 3600_000 },
+      ])
+      .catch((e: unknown) => e)) as ValidationError;
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err.issues).toEqual([
+      { path: "[1].timestamp", message: "must not be more than 24 h in the future" },
+      { path: "[1].context", message: "must not nest deeper than 32 levels" },
+    ]);
+    expect(appends).toEqual([]);
+    expect(await nudge.profiles.find({ userId: "u2" })).toBeNull();
+    await nudge.stop();
+  });
+
+  it("takes its limits from the settings, and refuses bad settings naming the field", async () => {
+    const clock = new FakeClock("2026-03-02T01:00:00Z");
+    const nudge = await createNudge({ workspace: "acme", plugins: [storageMemory()], logger: silentLogger(), clock, settings: { ingest: { maxFutureMs: 3_600_000, maxDepth: 4 } } });
+    await nudge.start();
+    await expect(nudge.track({ userId: "u1", event: "e", timestamp: clock.now() + 2 * 3_600_000 })).rejects.toMatchObject({ issues: [{ path: "timestamp", message: "must not be more than 1 h in the future" }] });
+    await expect(nudge.track({ userId: "u1", event: "e", properties: deep(4) })).rejects.toMatchObject({ issues: [{ path: "properties", message: "must not nest deeper than 4 levels" }] });
+    await nudge.track({ userId: "u1", event: "e", timestamp: clock.now() + 3_600_000, properties: deep(3) });
+    await nudge.stop();
+    await expect(createNudge({ workspace: "acme", plugins: [storageMemory()], logger: silentLogger(), settings: { ingest: { maxDepth: 1 } } })).rejects.toMatchObject({
+      pluginId: "core",
+      issues: [expect.objectContaining({ path: "settings.ingest.maxDepth" })],
+    });
   });
 });
 

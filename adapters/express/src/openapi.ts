@@ -36,7 +36,8 @@ function requestBody(body: BodySpec<unknown> | undefined, registry: Registry, id
   if (!body) return undefined;
   if (body.kind === "raw") return { required: false, content: { "*/*": { schema: {} } } };
   const type = body.kind === "json" ? "application/json" : "application/x-www-form-urlencoded";
-  return { required: true, content: { [type]: { schema: ref(named(registry, body.schema, id)) } } };
+  const schema = body.kind === "json" ? (body.documented ?? body.schema) : body.schema;
+  return { required: true, content: { [type]: { schema: ref(named(registry, schema, id)) } } };
 }
 
 /** The answers every route may give besides its own: auth, limits, bodies, validation. */

@@ -64,8 +64,8 @@ export const RouterOptions = z.object({
   webhookSecrets: z.record(z.string().regex(/^[^/]+\/[^/]+$/, { message: 'keys look like "sms/solapi"' }), z.string().min(16)).default({}),
   /** Express's "trust proxy" for this router (client IPs for rate limits); inherited from the host app when absent. */
   trustProxy: z.union([z.boolean(), z.number().int().nonnegative(), z.string(), z.array(z.string())]).optional(),
-  /** Events with a timestamp further in the future than this are rejected (clock skew allowance). */
-  maxFutureMs: z.number().int().nonnegative().default(24 * 60 * 60 * 1000),
+  /** Moved to the core, which applies it to every ingest call: `settings.ingest.maxFutureMs` of createNudge. */
+  maxFutureMs: z.undefined({ error: "has moved to createNudge's settings.ingest.maxFutureMs" }).optional(),
   /** Clicks on one link within this window count once (double clicks, link scanners). */
   clickWindowMs: z.number().int().positive().default(60_000),
   /** Loads of one open pixel within this window count once (a client that fetches images twice, a proxy's prefetch). */

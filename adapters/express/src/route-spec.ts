@@ -8,7 +8,13 @@ import type { Access } from "./rate-limit.js";
 export type BodySpec<B> =
   | {
       kind: "json";
+      /** What the router parses before the handler runs; the handler's body is its output. */
       schema: z.ZodType<B>;
+      /**
+       * What the OpenAPI document shows, when it says more than `schema`: the handler passes the body to
+       * the core, which validates it in full (one parse per request, not two). Defaults to `schema`.
+       */
+      documented?: z.ZodType;
       limit?: string | number;
       /** Path parameters copied into a JSON object body when it leaves them out (PUT /v1/journeys/:id needs no `id` twice). */
       fromPath?: string[];

@@ -79,6 +79,8 @@ describe("API keys and scopes", () => {
       }),
     ).toThrow(/duplicate key id "k"/);
     expect(() => nudgeRouter(nudge, { keys: [{ id: "k", key: "x".repeat(24), scopes: ["root" as "admin"] }] })).toThrow(PluginConfigError);
+    // The future-timestamp limit is the core's now: a router option for it would be silently ignored, so it is refused.
+    expect(() => nudgeRouter(nudge, { keys: [{ id: "k", key: "x".repeat(24), scopes: ["ingest"] }], maxFutureMs: 1000 } as never)).toThrow(/maxFutureMs.*settings\.ingest\.maxFutureMs/);
   });
 });
 

@@ -60,7 +60,34 @@ describe("ingest API", () => {
     let deep: Record<string, unknown> = {};
     for (let i = 0; i < 40; i++) deep = { a: deep };
     const res = await post("/v1/track").send({ userId: "u1", event: "e", properties: deep }).expect(400);
-    expect(res.body.errors[0].path).toBe("properties");
+    expect(res.body.errors).toEqual([{ path: "properties", message: "must not nest deeper than 32 levels" }]);
+    await post("/v1/identify").send({ userId: "u1", context: deep }).expect(400);
+    expect(accepted).toEqual([]);
+  });
+
+  it("batch: the core's ingest rules name the item, and nothing of the batch is stored", async () => {
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 40; i++) deep = { a: deep };
+    const res = await post("/v1/batch")
+      .send({
+        batch: [
+          { type: "track", userId: "u1", event: "ok" },
+          { type: "track", userId: "u1", event: "late", timestamp: t.clock.now() + 25 * 3600_000 },
+          { type: "identify", userId: "u2", traits: deep },
+          { type: "track", userId: "u3" },
+        ],
+      })
+      .expect(400);
+    expect(res.body.errors).toEqual([
+      { path: "batch[1].timestamp", message: "must not be more than 24 h in the future" },
+      { path: "batch[2].traits", message: "must not nest deeper than 32 levels" },
+      { path: "batch[3].event", message: expect.any(String) },
+    ]);
+    expect(accepted).toEqual([]);
+    expect(await t.nudge.profiles.find({ userId: "u1" })).toBeNull();
+    // The envelope is the router's: an empty batch, or a body that is not an object, is refused there.
+    expect((await post("/v1/batch").send({ batch: [] }).expect(400)).body.errors[0].path).toBe("batch");
+    expect((await post("/v1/batch").send([{ type: "track" }]).expect(400)).body.errors[0].path).toBe("(root)");
   });
 
   it("batch: accepts every item in order", async () => {

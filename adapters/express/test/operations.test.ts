@@ -113,6 +113,11 @@ describe("OpenAPI", () => {
     expect(body.required).toEqual(["event"]);
     const batch = doc.components.schemas[doc.paths["/v1/batch"].post.requestBody.content["application/json"].schema.$ref.split("/").pop()];
     expect(batch.properties.batch.maxItems).toBe(500);
+    // The router checks only the envelope at run time; the document still shows the core's item schema.
+    const itemSchemas = JSON.stringify(batch.properties.batch.items);
+    expect(itemSchemas).toContain('"track"');
+    expect(itemSchemas).toContain('"identify"');
+    expect(itemSchemas).toContain('"event"');
     expect(doc.paths["/v1/messages"].get.parameters.map((p: { name: string }) => p.name)).toEqual(["userId", "journeyId", "status", "channel", "cursor", "limit"]);
     expect(doc.paths["/l/{token}"].get.security).toEqual([]);
     // Every $ref resolves inside the document (no dangling or nested refs from recursive schemas).

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { isSupportedCountry } from "libphonenumber-js/max";
 import { DispatchSettings } from "./dispatch/dispatch-settings.js";
+import { IngestSettings } from "./ingest/ingest-settings.js";
 import { JourneySettings } from "./journeys/journey-settings.js";
 import { RetentionSettings } from "./retention/retention-settings.js";
 
@@ -25,6 +26,8 @@ export const EngineSettings = z.object({
     .default("KR"),
   /** How long segment definitions are cached; other processes see a changed segment within this time. */
   segmentCacheMs: z.number().int().nonnegative().default(5_000),
+  /** Limits on every ingest call (future timestamps, nesting depth): see docs/http-api.md. */
+  ingest: IngestSettings.prefault({}),
   /** Retries, pacing per provider, how long a message may wait: see docs/dispatch.md. */
   dispatch: DispatchSettings.prefault({}),
   /** Webhook address rules and retries, paused-journey rechecks: see docs/journeys.md. */

@@ -31,13 +31,15 @@ export class SqliteProfileStore implements ProfileStore {
   async idsByUserId(ws: string, userIds: readonly string[]): Promise<Map<string, string>> {
     if (userIds.length === 0) return new Map();
     // One statement for the whole list: json_each turns the JSON array into rows, each an index lookup.
+    // Rows as [user_id, id] arrays (raw mode): the Map takes them as they are, no object per row.
     const rows = this.db.guard(
       () =>
         this.db
           .stmt("SELECT user_id, id FROM profiles WHERE workspace_id = ? AND user_id IN (SELECT value FROM json_each(?))")
-          .all(ws, JSON.stringify(userIds)) as { user_id: string; id: string }[],
+          .raw(true)
+          .all(ws, JSON.stringify(userIds)) as [string, string][],
     );
-    return new Map(rows.map((r) => [r.user_id, r.id]));
+    return new Map(rows);
   }
 
   async findByContact(ws: string, kind: "email" | "phone", address: string): Promise<Profile[]> {

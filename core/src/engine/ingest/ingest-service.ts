@@ -8,12 +8,14 @@ import type { JobQueue } from "../../ports/job-queue.js";
 import type { EventStore } from "../../ports/stores.js";
 import { Tokens } from "../../tokens.js";
 import type { Hooks } from "../hooks.js";
+import type { NudgeOptionsResolved } from "../options.js";
 import { ProfileService } from "../profiles/profile-service.js";
 import { ContactNormalizer } from "../profiles/contact-normalizer.js";
 import { chains, runChains } from "./batch-chains.js";
 import { eventId, randomMessageId } from "./event-ids.js";
 import { RecentEvents } from "./recent-events.js";
 import { EventInterest } from "./event-interest.js";
+import { checkIngestRules } from "./ingest-settings.js";
 
 export interface Accepted {
   /** false when the messageId was seen before: nothing new was stored. */
@@ -68,11 +70,13 @@ export class IngestService {
     @inject(ContactNormalizer) private readonly contacts: ContactNormalizer,
     @inject(RecentEvents) private readonly recent: RecentEvents,
     @inject(EventInterest) private readonly interest: EventInterest,
+    @inject(Tokens.Options) private readonly options: NudgeOptionsResolved,
   ) {}
 
   async track(input: unknown): Promise<Accepted> {
     const parsed = TrackInput.safeParse(input);
     if (!parsed.success) throw ValidationError.fromZod("track call", parsed.error);
+    this.checkRules("track call", parsed.data);
     const call = trackCall(parsed.data);
     const profile = await this.profiles.resolve(call);
     return this.accept(profile, call);
@@ -81,6 +85,7 @@ export class IngestService {
   async identify(input: unknown, applyTraits: ApplyTraits): Promise<Accepted> {
     const parsed = IdentifyInput.safeParse(input);
     if (!parsed.success) throw ValidationError.fromZod("identify call", parsed.error);
+    this.checkRules("identify call", parsed.data);
     // Contact traits are normalized, and a bad one refused naming it, before anything is stored.
     const call = this.identifyCall(parsed.data);
     const profile = await this.profiles.resolve(call);
@@ -190,12 +195,16 @@ export class IngestService {
     if (!Array.isArray(input)) throw new ValidationError("batch", [{ path: "(root)", message: "must be an array of track and identify calls" }]);
     const issues: FieldIssue[] = [];
     const slots: Slot[] = [];
+    const now = this.clock.now();
     input.forEach((item: unknown, index) => {
       const parsed = BatchItem.safeParse(item);
       if (!parsed.success) {
         issues.push(...ValidationError.fromZod("batch item", parsed.error, `[${index}]`).issues);
         return;
       }
+      const before = issues.length;
+      checkIngestRules(parsed.data, now, this.options.ingest, `[${index}].`, issues);
+      if (issues.length > before) return;
       const { type, ...rest } = parsed.data;
       if (type === "track") {
         slots.push({ index, call: trackCall(rest as z.output<typeof TrackInput>) });
@@ -210,6 +219,13 @@ export class IngestService {
     });
     if (issues.length > 0) throw new ValidationError("batch", issues);
     return slots;
+  }
+
+  /** The ingest rules for one call (see IngestSettings); a broken one refuses it naming each field. */
+  private checkRules(what: string, call: Parameters<typeof checkIngestRules>[0]): void {
+    const issues: FieldIssue[] = [];
+    checkIngestRules(call, this.clock.now(), this.options.ingest, "", issues);
+    if (issues.length > 0) throw new ValidationError(what, issues);
   }
 
   private identifyCall(t: z.output<typeof IdentifyInput>): Call {
