@@ -194,6 +194,32 @@ describe("ingest: settings.ingest, the rules every call follows", () => {
   });
 });
 
+describe("ingest: nudge.track() for a known person", () => {
+  it("looks up the id alone (no profile read), and falls back to resolving for a new person or an alias", async () => {
+    const { nudge } = await makeNudge();
+    await nudge.start();
+    const known = await nudge.identify({ userId: "u1", traits: { name: "Minji" } });
+    const aliased = await nudge.profiles.alias({ userId: "u2", previousId: "crm-9" });
+    const store = nudge.resolve(Tokens.ProfileStore);
+    const reads: string[] = [];
+    const getByUserId = store.getByUserId.bind(store);
+    const idsByUserId = store.idsByUserId!.bind(store);
+    store.getByUserId = async (ws, userId) => (reads.push(`profile:${userId}`), getByUserId(ws, userId));
+    store.idsByUserId = async (ws, userIds) => (reads.push(`ids:${userIds.join(",")}`), idsByUserId(ws, userIds));
+
+    expect((await nudge.track({ userId: "u1", event: "viewed" })).profileId).toBe(known.profileId);
+    expect(reads).toEqual(["ids:u1"]);
+    // A former id kept as an alias is not a userId: the lookup misses and resolve finds the person.
+    reads.length = 0;
+    expect((await nudge.track({ userId: "crm-9", event: "viewed" })).profileId).toBe(aliased.id);
+    expect(reads).toEqual(["ids:crm-9", "profile:crm-9"]);
+    // Someone new is created, as before.
+    const fresh = await nudge.track({ userId: "u3", event: "viewed" });
+    expect((await nudge.profiles.find({ userId: "u3" }))?.id).toBe(fresh.profileId);
+    await nudge.stop();
+  });
+});
+
 describe("ingest: events handed to their processing job", () => {
   it("a job processes the accepted event without reading it back from the store", async () => {
     const { nudge } = await makeNudge();

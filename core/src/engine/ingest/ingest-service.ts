@@ -2,7 +2,6 @@ import { inject, injectable } from "tsyringe";
 import type { z } from "zod";
 import { ValidationError, type FieldIssue } from "../../errors.js";
 import { BatchItem, IdentifyInput, TrackInput, type NudgeEvent } from "../../domain/event.js";
-import type { Profile } from "../../domain/profile.js";
 import type { Clock } from "../../ports/clock.js";
 import type { JobQueue } from "../../ports/job-queue.js";
 import type { EventStore } from "../../ports/stores.js";
@@ -78,8 +77,7 @@ export class IngestService {
     if (!parsed.success) throw ValidationError.fromZod("track call", parsed.error);
     this.checkRules("track call", parsed.data);
     const call = trackCall(parsed.data);
-    const profile = await this.profiles.resolve(call);
-    return this.accept(profile, call);
+    return this.accept(await this.personOf(call), call);
   }
 
   async identify(input: unknown, applyTraits: ApplyTraits): Promise<Accepted> {
@@ -89,7 +87,7 @@ export class IngestService {
     // Contact traits are normalized, and a bad one refused naming it, before anything is stored.
     const call = this.identifyCall(parsed.data);
     const profile = await this.profiles.resolve(call);
-    return this.accept(profile, call, applyTraits);
+    return this.accept(profile.id, call, applyTraits);
   }
 
   /**
@@ -108,7 +106,7 @@ export class IngestService {
     // item, as single calls do: a merge then moves the events already stored before it.
     const oneByOne = runChains(linking, BATCH_CONCURRENCY, async (slot) => {
       const profile = await this.profiles.resolve(slot.call);
-      results[slot.index] = await this.accept(profile, slot.call, slot.call.type === "identify" ? applyTraits : undefined);
+      results[slot.index] = await this.accept(profile.id, slot.call, slot.call.type === "identify" ? applyTraits : undefined);
     });
     await Promise.all([oneByOne, this.together(single, results, applyTraits)]);
     return results;
@@ -261,16 +259,28 @@ export class IngestService {
     };
   }
 
-  private async accept(profile: Profile, call: Call, beforeQueue?: ApplyTraits): Promise<Accepted> {
+  /**
+   * The person a track call is about. A call naming a known userId alone needs only the id, looked up
+   * without reading (and decoding) the whole profile; anything else resolves, creating when absent.
+   */
+  private async personOf(call: Call): Promise<string> {
+    if (call.userId !== undefined && call.anonymousId === undefined) {
+      const id = (await this.profiles.idsByUserId([call.userId])).get(call.userId);
+      if (id !== undefined) return id;
+    }
+    return (await this.profiles.resolve(call)).id;
+  }
+
+  private async accept(profileId: string, call: Call, beforeQueue?: ApplyTraits): Promise<Accepted> {
     // A person seen for the first time: segments evaluate them in full once this event is stored.
-    const created = this.profiles.consumeCreated(profile.id);
+    const created = this.profiles.consumeCreated(profileId);
     const wanted = await this.interest.wants({ type: call.type, name: call.name, properties: call.properties, created });
-    const event = this.toEvent(profile.id, call, this.clock.now(), wanted);
+    const event = this.toEvent(profileId, call, this.clock.now(), wanted);
     const inserted = await this.events.append(event);
     if (!inserted) return this.duplicate(event);
-    if (beforeQueue) await beforeQueue(profile.id, event);
+    if (beforeQueue) await beforeQueue(profileId, event);
     await this.enqueue(event, created);
-    return { accepted: true, eventId: event.id, profileId: profile.id };
+    return { accepted: true, eventId: event.id, profileId: profileId };
   }
 
   private async duplicate(event: NudgeEvent): Promise<Accepted> {
