@@ -20,8 +20,9 @@ export const SolapiSmsConfig = z.object({
   apiSecret: Secret,
   baseUrl: z.url().default("https://api.solapi.com"),
   /**
-   * Solapi documents no signature on its delivery-report webhooks (as far as we could find): register the
-   * webhook URL with `?token=<this value>` and reports without it are refused.
+   * Solapi documents no signature scheme for its delivery-report webhooks (the webhook API's optional `secret`
+   * is undescribed; see webhooks.ts): register the webhook URL with `?token=<this value>` and reports without
+   * it are refused.
    */
   webhookToken: Secret.optional(),
 });

@@ -5,6 +5,7 @@ import {
   RecipientUnreachableError,
   type ChannelError,
 } from "@nudge/core";
+import { solapiMessageError } from "@nudge/provider-solapi";
 
 /**
  * NHN Cloud SMS API result codes (header.resultCode) -> core errors.
@@ -27,17 +28,13 @@ export function nhnSmsError(code: number, message: string): ChannelError {
 export const NHN_DEAD_NUMBER = new Set(["1002", "3001", "3003"]);
 
 /**
- * Solapi per-message registration failures carry a numeric `statusCode` in `failedMessageList` (HTTP errors are
- * mapped in @nudge/provider-solapi). The codes below come from KOREA-CHANNELS.md and could not be confirmed
- * against a published Solapi code table.
+ * Solapi per-message failures (`failedMessageList[].statusCode`) follow Solapi's one status code table
+ * (https://developers.solapi.com/references/message-status-codes), mapped in @nudge/provider-solapi: 1060/1061
+ * blocked or opted-out recipients are unreachable, 1062 unregistered sender and other content or account
+ * refusals permanent, 1024/2024 server errors transient.
  */
-const SOLAPI_UNREACHABLE = new Set(["3102", "3103", "3104"]);
-
 export function solapiStatusError(statusCode: string, message: string): ChannelError {
-  const text = `Solapi ${statusCode}: ${message}`;
-  if (SOLAPI_UNREACHABLE.has(statusCode)) return new RecipientUnreachableError(text, { providerCode: statusCode });
-  // 1062 unregistered sender and other registration failures are permanent.
-  return new ChannelRejectedError(text, { providerCode: statusCode });
+  return solapiMessageError(statusCode, message);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { ValidationError, type ContactReport, type DeliveryReport, type WebhookRequest, type WebhookResult } from "@nudge/core";
-import { solapiReportStatus } from "@nudge/provider-solapi";
+import { SOLAPI_DEAD_NUMBER, solapiReportStatus } from "@nudge/provider-solapi";
 import { NHN_DEAD_NUMBER } from "./errors.js";
 import { parsePhone } from "./phone.js";
 
@@ -91,7 +91,15 @@ export function parseNhnWebhook(req: WebhookRequest, signature: string | undefin
 /**
  * Solapi delivery reports: POSTs of a JSON array of `{ messageId, groupId, statusCode, statusMessage, to,
  * from, type, dateProcessed, dateReported, dateReceived, networkCode }`, retried up to 5 times on non-200
- * (KOREA-CHANNELS.md). Status codes: 2000 accepted, 3000 handed to the carrier, 4000 delivered, others failed.
+ * (KOREA-CHANNELS.md). Status codes follow Solapi's table (https://developers.solapi.com/references/message-status-codes):
+ * 4000 delivered, 2000/3000 on the way, others failed; 3010 (malformed number) and 3032 (not a subscriber) mark
+ * the number dead.
+ *
+ * Authenticity: Solapi's webhook API takes an optional `secret` when a webhook is registered
+ * (`POST /webhook/v1/outgoing`, solapi/documents api-reference/webhook/createOutgoingData.md), but its reference
+ * leaves the field undescribed and documents no signature header or algorithm, and Solapi's own n8n trigger
+ * (solapi/n8n-nodes-solapi nodes/Solapi/SolapiTrigger.node.ts) checks nothing on receipt. With no documented
+ * scheme to verify, the registered URL carries `?token=` (checked here) next to the router's per-provider secret.
  */
 const SolapiReport = z.object({
   messageId: z.string(),
@@ -101,6 +109,13 @@ const SolapiReport = z.object({
   dateReported: z.string().nullish(),
 });
 
+/** A Solapi status as an SMS delivery report (shared by webhooks and polling). */
+export function solapiSmsReport(messageId: string, statusCode: string, statusMessage: string | null | undefined, at: number): DeliveryReport {
+  const status = solapiReportStatus(statusCode);
+  const dead = status === "failed" && SOLAPI_DEAD_NUMBER.has(statusCode);
+  return { providerMessageId: messageId, status, providerCode: statusCode, ...(status === "failed" && statusMessage ? { reason: statusMessage } : {}), at, ...(dead ? { invalidateContact: true } : {}) };
+}
+
 export function parseSolapiWebhook(req: WebhookRequest, token: string | undefined, now: number): WebhookResult {
   if (!token) throw new ValidationError("Solapi webhook", [{ path: "provider.webhookToken", message: "is not configured" }]);
   const got = typeof req.query["token"] === "string" ? req.query["token"] : undefined;
@@ -108,8 +123,7 @@ export function parseSolapiWebhook(req: WebhookRequest, token: string | undefine
   const items = parse(z.array(SolapiReport), json(req, "Solapi webhook"), "Solapi webhook");
   const reports = items.map((r): DeliveryReport => {
     const at = Date.parse(r.dateReceived ?? r.dateReported ?? "");
-    const status = solapiReportStatus(r.statusCode);
-    return { providerMessageId: r.messageId, status, providerCode: r.statusCode, ...(status === "failed" && r.statusMessage ? { reason: r.statusMessage } : {}), at: Number.isFinite(at) ? at : now };
+    return solapiSmsReport(r.messageId, r.statusCode, r.statusMessage, Number.isFinite(at) ? at : now);
   });
   return { reports, contacts: [], response: { status: 200 } };
 }

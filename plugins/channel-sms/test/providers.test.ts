@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ChannelRejectedError, RateLimitedError, RecipientUnreachableError, ValidationError } from "@nudge/core";
+import { ChannelRejectedError, ChannelUnavailableError, RateLimitedError, RecipientUnreachableError, ValidationError } from "@nudge/core";
 import { sendContext } from "@nudge/core/testkit";
 import { nhnSmsFake } from "./nhn-sms.fake.js";
 import { solapiFake } from "./solapi.fake.js";
@@ -84,6 +84,34 @@ describe("Solapi contract", () => {
 
   it("polls the message list", async () => {
     await expect(channel.poll("M4V1")).resolves.toMatchObject({ providerMessageId: "M4V1", status: "delivered", providerCode: "4000" });
+  });
+
+  it.each([
+    ["1060", RecipientUnreachableError], // blocked recipient number
+    ["1061", RecipientUnreachableError], // opted out through 080
+    ["2061", RecipientUnreachableError], // opted out through 080
+    ["1030", ChannelRejectedError], // balance too low
+    ["1029", ChannelRejectedError], // characters outside EUC-KR
+    ["2062", ChannelRejectedError], // sender number not registered
+    ["1024", ChannelUnavailableError], // Solapi server error
+    ["2024", ChannelUnavailableError], // Solapi server error
+  ])("maps Solapi's %s to %o (developers.solapi.com/references/message-status-codes)", async (code, type) => {
+    f.failWith(code);
+    const e = await channel.send({ to: channel.address(KR)!, content: { text: "a" }, context: sendContext(KR) }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(type);
+    expect(e).toMatchObject({ providerCode: code });
+    expect(f.fake.problems).toEqual([]);
+  });
+
+  it("a poll that finds a dead number (3032 not a subscriber) invalidates it; a switched-off handset (3043) does not", async () => {
+    f.reportWith("3032");
+    await expect(channel.poll("M4V2")).resolves.toMatchObject({ status: "failed", providerCode: "3032", reason: "status 3032", invalidateContact: true });
+    f.reportWith("3043");
+    const off = await channel.poll("M4V3");
+    expect(off).toMatchObject({ status: "failed", providerCode: "3043" });
+    expect(off).not.toHaveProperty("invalidateContact");
+    f.reportWith("3000");
+    await expect(channel.poll("M4V4")).resolves.toMatchObject({ status: "sent" });
   });
 });
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "@nudge/core";
 import { NHN } from "./nhn-sms.fake.js";
-import { jsonRequest, nhnConfig, nhnResultHook, smsChannel } from "./harness.js";
+import { SOLAPI } from "./solapi.fake.js";
+import { jsonRequest, nhnConfig, nhnResultHook, smsChannel, solapiConfig } from "./harness.js";
 
 const channel = smsChannel({ provider: nhnConfig("http://127.0.0.1:9") });
 const unsubscribe = {
@@ -33,5 +34,26 @@ describe("NHN Cloud SMS webhooks", () => {
     await expect(channel.parseWebhook(jsonRequest({ event: "UNSUBSCRIBE" }, { "x-toast-webhook-signature": NHN.signature }))).rejects.toMatchObject({
       issues: expect.arrayContaining([expect.objectContaining({ path: "hooksId" })]),
     });
+  });
+});
+
+describe("Solapi SMS delivery reports", () => {
+  const solapi = smsChannel({ provider: solapiConfig("http://127.0.0.1:9") });
+  const report = (statusCode: string, query: Record<string, unknown> = { token: SOLAPI.token }) =>
+    solapi.parseWebhook(jsonRequest([{ messageId: "M1", groupId: "G1", statusCode, statusMessage: `s${statusCode}`, to: "01012345678", from: "15880000", type: "SMS", dateReceived: "2026-03-02T01:00:05.000Z" }], {}, query));
+
+  it("reads Solapi's status codes: 4000 delivered, 3000 on the way, 3032 failed with the number dead", async () => {
+    expect((await report("4000")).reports).toEqual([{ providerMessageId: "M1", status: "delivered", providerCode: "4000", at: Date.parse("2026-03-02T01:00:05Z") }]);
+    expect((await report("3000")).reports[0]).toMatchObject({ status: "sent" });
+    expect((await report("3032")).reports[0]).toEqual({ providerMessageId: "M1", status: "failed", providerCode: "3032", reason: "s3032", at: Date.parse("2026-03-02T01:00:05Z"), invalidateContact: true });
+    expect((await report("3010")).reports[0]).toMatchObject({ status: "failed", invalidateContact: true });
+    const busy = (await report("3041")).reports[0];
+    expect(busy).toMatchObject({ status: "failed", providerCode: "3041" });
+    expect(busy).not.toHaveProperty("invalidateContact");
+  });
+
+  it("refuses a report without the registered token (Solapi documents no signature to check instead)", async () => {
+    await expect(report("4000", {})).rejects.toMatchObject({ issues: [{ path: "query.token" }] });
+    await expect(report("4000", { token: "hook-token-2" })).rejects.toBeInstanceOf(ValidationError);
   });
 });

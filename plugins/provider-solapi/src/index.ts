@@ -1,4 +1,5 @@
 export { solapiAuthorization, solapiSignature, randomSalt, parseSolapiAuthorization } from "./solapi-auth.js";
 export { SolapiClient, type SolapiAccount, type SolapiSendOutcome } from "./solapi-client.js";
-export { solapiHttpError } from "./errors.js";
+export { solapiHttpError, solapiMessageError } from "./errors.js";
 export { solapiReportStatus } from "./report-status.js";
+export { solapiOutcome, SOLAPI_STATUS_CODES, SOLAPI_DEAD_NUMBER, SOLAPI_STATUS_CODES_URL, type SolapiOutcome } from "./status-codes.js";

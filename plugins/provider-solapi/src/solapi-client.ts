@@ -23,7 +23,7 @@ const SendAnswer = z.object({
 const ErrorAnswer = z.object({ errorCode: z.string(), errorMessage: z.string().nullish() });
 
 const ListAnswer = z.object({
-  messageList: z.record(z.string(), z.object({ statusCode: z.string(), dateReceived: z.string().nullish(), dateUpdated: z.string().nullish() }).passthrough()),
+  messageList: z.record(z.string(), z.object({ statusCode: z.string(), statusMessage: z.string().nullish(), dateReceived: z.string().nullish(), dateUpdated: z.string().nullish() }).passthrough()),
 });
 
 /** One message's registration: accepted with an id, or refused with Solapi's per-message code (which the channel maps). */
@@ -53,14 +53,24 @@ export class SolapiClient {
     return { accepted: true, messageId: sent.messageId, statusCode: sent.statusCode };
   }
 
-  /** `GET /messages/v4/list?criteria=messageId&value=<id>&cond=eq` (Solapi API reference, message list); null when Solapi does not know the id. */
+  /**
+   * `GET /messages/v4/list?criteria=messageId&value=<id>&cond=eq` (Solapi API reference, message list); null when
+   * Solapi does not know the id. The status follows Solapi's code table (status-codes.ts).
+   */
   async report(messageId: string): Promise<DeliveryReport | null> {
     const parsed = ListAnswer.safeParse(await this.call("GET", `/messages/v4/list?criteria=messageId&value=${encodeURIComponent(messageId)}&cond=eq`));
     if (!parsed.success) throw unexpected(parsed.error);
     const found = parsed.data.messageList[messageId];
     if (!found) return null;
     const at = Date.parse(found.dateReceived ?? found.dateUpdated ?? "");
-    return { providerMessageId: messageId, status: solapiReportStatus(found.statusCode), providerCode: found.statusCode, at: Number.isFinite(at) ? at : this.deps.clock.now() };
+    const status = solapiReportStatus(found.statusCode);
+    return {
+      providerMessageId: messageId,
+      status,
+      providerCode: found.statusCode,
+      ...(status === "failed" && found.statusMessage ? { reason: found.statusMessage } : {}),
+      at: Number.isFinite(at) ? at : this.deps.clock.now(),
+    };
   }
 
   private async call(method: "GET" | "POST", path: string, body?: unknown): Promise<unknown> {

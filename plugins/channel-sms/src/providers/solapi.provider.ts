@@ -2,7 +2,7 @@ import type { Clock, DeliveryReport, SendResult, WebhookRequest, WebhookResult }
 import { SolapiClient } from "@nudge/provider-solapi";
 import type { SolapiSmsConfig } from "../config.js";
 import { solapiStatusError } from "../errors.js";
-import { parseSolapiWebhook } from "../webhooks.js";
+import { parseSolapiWebhook, solapiSmsReport } from "../webhooks.js";
 import type { SmsProvider, SmsRequest } from "./provider.js";
 
 /**
@@ -40,8 +40,9 @@ export class SolapiSmsProvider implements SmsProvider {
     return { providerMessageId: sent.messageId, status: "sent", messageType: req.type, providerCode: sent.statusCode };
   }
 
-  poll(providerMessageId: string): Promise<DeliveryReport | null> {
-    return this.client.report(providerMessageId);
+  async poll(providerMessageId: string): Promise<DeliveryReport | null> {
+    const r = await this.client.report(providerMessageId);
+    return r ? solapiSmsReport(r.providerMessageId, r.providerCode ?? "", r.reason, r.at) : null;
   }
 
   parseWebhook(req: WebhookRequest): WebhookResult {
