@@ -23,7 +23,10 @@ export const SolapiKakaoConfig = z.object({
   /** The Kakao channel's Solapi id (pfId). */
   pfId: Secret,
   baseUrl: z.url().default("https://api.solapi.com"),
-  /** Solapi documents no webhook signature we could find: register the URL with `?token=<this>`. */
+  /**
+   * Solapi documents no signature scheme for its webhooks (its webhook API's `secret` field is undescribed; see
+   * webhooks.ts): register the URL with `?token=<this>` and reports without it are refused.
+   */
   webhookToken: Secret.optional(),
 });
 

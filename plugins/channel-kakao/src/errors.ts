@@ -6,10 +6,11 @@ import {
   type ChannelError,
   type DeliveryReport,
 } from "@nudge/core";
+import { solapiMessageError } from "@nudge/provider-solapi";
 
 /**
- * Kakao's per-message result codes, kept by every provider (Kakao "브랜드 메시지 자유형 Restful Interface
- * Guide v1.0", the code table NHN Cloud and Solapi relay): 1000 success, 3018 NoSendAvailableException
+ * Kakao's per-message result codes as NHN Cloud relays them (Kakao "브랜드 메시지 자유형 Restful Interface
+ * Guide v1.0"; Solapi uses its own codes, below): 1000 success, 3018 NoSendAvailableException
  * (cannot be delivered: not a channel friend for targeting I, blocked ...), 3019 not a KakaoTalk user,
  * 3020 the person blocked the channel's messages, 3022 NoSendAvailableTimeException (outside sending hours).
  */
@@ -17,18 +18,22 @@ export const KAKAO_SUCCESS = new Set(["1000", "0"]);
 const KAKAO_UNREACHABLE = new Set(["3018", "3019", "3020", "3021"]);
 export const KAKAO_OUTSIDE_HOURS = "3022";
 
-/**
- * Solapi's own status codes for Kakao (KOREA-CHANNELS.md: 3102 not a friend, 3108 outside hours, 1062
- * unregistered sender). We could not find Solapi's code table to confirm them; unknown codes are permanent.
- */
-const SOLAPI_UNREACHABLE = new Set(["3102", "3103", "3104", "3105"]);
-const SOLAPI_OUTSIDE_HOURS = new Set(["3108"]);
-
 export function kakaoResultError(code: string, message: string, nextOpen: () => number, vendor = "Kakao"): ChannelError {
   const text = `${vendor} ${code}: ${message}`;
-  if (code === KAKAO_OUTSIDE_HOURS || SOLAPI_OUTSIDE_HOURS.has(code)) return new ChannelDeferredError(text, { providerCode: code, notBefore: nextOpen() });
-  if (KAKAO_UNREACHABLE.has(code) || SOLAPI_UNREACHABLE.has(code)) return new RecipientUnreachableError(text, { providerCode: code });
+  if (code === KAKAO_OUTSIDE_HOURS) return new ChannelDeferredError(text, { providerCode: code, notBefore: nextOpen() });
+  if (KAKAO_UNREACHABLE.has(code)) return new RecipientUnreachableError(text, { providerCode: code });
   return new ChannelRejectedError(text, { providerCode: code });
+}
+
+/**
+ * Solapi relays Kakao's verdicts under its own codes, in the same table as its SMS codes
+ * (https://developers.solapi.com/references/message-status-codes; mapped in @nudge/provider-solapi): 3102 not a
+ * channel friend, 3104 not a KakaoTalk user and 3107 (no KakaoTalk use in 72 hours, or AlimTalk blocked) are
+ * unreachable; 3108 outside sending hours defers to the window's next opening; 3101 sender key, 3103 template
+ * mismatch, 3105 unregistered template, 3106 invalid channel id and 1062 unregistered sender are permanent.
+ */
+export function solapiKakaoError(code: string, message: string, nextOpen: () => number): ChannelError {
+  return solapiMessageError(code, message, { vendor: "Solapi", nextOpen });
 }
 
 /**

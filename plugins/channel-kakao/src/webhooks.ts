@@ -1,7 +1,8 @@
 import { timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { ValidationError, type DeliveryReport, type WebhookRequest, type WebhookResult } from "@nudge/core";
-import { kakaoReportStatus, KAKAO_SUCCESS } from "./errors.js";
+import { solapiReportStatus } from "@nudge/provider-solapi";
+import { kakaoReportStatus } from "./errors.js";
 
 /** Constant-time, byte-for-byte comparison. */
 export function sameBytes(a: string, b: string): boolean {
@@ -64,9 +65,15 @@ export function parseNhnKakaoWebhook(req: WebhookRequest, signature: string | un
 }
 
 /**
- * Solapi reports: a JSON array of `{ messageId, statusCode, statusMessage, dateReceived, ... }`; 4000 is
- * delivered, 2000/3000 still on the way, anything else failed (Kakao's own code, when given, is kept).
- * Solapi documents no signature we could find: the registered URL carries `?token=`, checked here.
+ * Solapi reports: a JSON array of `{ messageId, statusCode, statusMessage, dateReceived, ... }`, statuses from
+ * Solapi's code table (https://developers.solapi.com/references/message-status-codes): 4000 delivered, 2000/3000
+ * still on the way, any other code failed, with Solapi's code kept (3102 not a friend, 3104 not a KakaoTalk user ...).
+ *
+ * Authenticity: registering a Solapi webhook (`POST /webhook/v1/outgoing`, solapi/documents
+ * api-reference/webhook/createOutgoingData.md) takes an optional `secret` that the reference leaves undescribed;
+ * no signature header or algorithm is documented, and Solapi's own n8n trigger (solapi/n8n-nodes-solapi) verifies
+ * nothing. So there is nothing to check the body against: the registered URL carries `?token=`, compared here,
+ * on top of the router's per-provider secret.
  */
 const SolapiReport = z.object({ messageId: z.string(), statusCode: z.string(), statusMessage: z.string().nullish(), dateReceived: z.string().nullish(), dateReported: z.string().nullish() });
 
@@ -76,7 +83,7 @@ export function parseSolapiKakaoWebhook(req: WebhookRequest, token: string | und
   if (got === undefined || !sameBytes(got, token)) throw new ValidationError("Solapi webhook", [{ path: "query.token", message: "does not match the configured token" }]);
   const reports = body(req, z.array(SolapiReport), "Solapi webhook").map((r): DeliveryReport => {
     const at = Date.parse(r.dateReceived ?? r.dateReported ?? "");
-    const status = r.statusCode === "4000" || KAKAO_SUCCESS.has(r.statusCode) ? "delivered" : r.statusCode === "2000" || r.statusCode === "3000" ? "sent" : "failed";
+    const status = solapiReportStatus(r.statusCode);
     return { providerMessageId: r.messageId, status, providerCode: r.statusCode, ...(status === "failed" && r.statusMessage ? { reason: r.statusMessage } : {}), at: Number.isFinite(at) ? at : now };
   });
   return { reports, contacts: [], response: { status: 200 } };

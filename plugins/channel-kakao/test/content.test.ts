@@ -40,10 +40,52 @@ describe("Brand Message content", () => {
   it("requires each bubble type's parts", () => {
     expect(issues({ kind: "brand", chatBubbleType: "WIDE_ITEM_LIST", header: "봄 특가" })).toEqual(expect.arrayContaining([expect.objectContaining({ path: "items" })]));
     expect(issues({ kind: "brand", chatBubbleType: "COMMERCE", image: img, commerce: { title: "운동화", regularPrice: 89000 } })[0]).toMatchObject({ path: "buttons" });
-    const item = { image: img, buttons: [{ name: "구매", type: "WL", linkMo: "https://x.example.com" }] };
+    const item = { header: "봄 신상", content: "새로 나온 운동화", image: img, buttons: [{ name: "구매", type: "WL", linkMo: "https://x.example.com" }] };
     expect(issues({ kind: "brand", chatBubbleType: "CAROUSEL_FEED", carousel: { list: [item] } })[0]).toMatchObject({ path: "carousel.list" });
     expect(issues({ kind: "brand", chatBubbleType: "CAROUSEL_FEED", carousel: { list: [item, item] } })).toEqual([]);
     expect(issues({ kind: "brand", chatBubbleType: "PREMIUM_VIDEO", video: { videoUrl: "https://tv.kakao.com/v/1" } })).toEqual([]);
+  });
+
+  it("allows one line break in WIDE and PREMIUM_VIDEO content (both vendors), not two", () => {
+    expect(issues({ kind: "brand", chatBubbleType: "WIDE", content: "a\nb", image: img })).toEqual([]);
+    expect(issues({ kind: "brand", chatBubbleType: "WIDE", content: "a\nb\nc", image: img })).toEqual([{ path: "content", message: "WIDE content takes at most 1 line breaks" }]);
+    expect(issues({ kind: "brand", chatBubbleType: "PREMIUM_VIDEO", content: "a\nb\nc", video: { videoUrl: "https://tv.kakao.com/v/1" } })[0]?.path).toBe("content");
+    expect(issues({ kind: "brand", chatBubbleType: "PREMIUM_VIDEO", video: { videoUrl: "https://www.youtube.com/watch?v=1" } })[0]?.path).toBe("video.videoUrl");
+  });
+
+  it("wide list items: the first title optional, the others required, every item with linkMo", () => {
+    const it3 = (first: Record<string, unknown>) => [first, ...[1, 2].map((i) => ({ title: `상품 ${i}`, image: img, linkMo: "https://x.example.com" }))];
+    const list = (items: unknown[]) => issues({ kind: "brand", chatBubbleType: "WIDE_ITEM_LIST", header: "봄 특가", items });
+    expect(list(it3({ image: img, linkMo: "https://x.example.com" }))).toEqual([]);
+    expect(list(it3({ title: "대표", image: img }))).toEqual([expect.objectContaining({ path: "items[0].linkMo" })]);
+    expect(list([{ image: img, linkMo: "https://x.example.com" }, { image: img, linkMo: "https://x.example.com" }, { title: "c", image: img, linkMo: "https://x.example.com" }])).toEqual([
+      { path: "items[1].title", message: "items after the first need a title" },
+    ]);
+  });
+
+  it("carousels: only CAROUSEL_COMMERCE has a head; feed cards need header and content, commerce cards commerce", () => {
+    const button = { name: "구매", type: "WL", linkMo: "https://x.example.com" };
+    const head = { header: "봄 세일", content: "이번 주만", image: img };
+    const feedCard = { header: "봄 신상", content: "새로 나온 운동화", image: img, buttons: [button] };
+    const commerceCard = { image: img, buttons: [button], commerce: { title: "운동화", regularPrice: 89000 } };
+    expect(issues({ kind: "brand", chatBubbleType: "CAROUSEL_FEED", carousel: { head, list: [feedCard] } })).toEqual([expect.objectContaining({ path: "carousel.head" })]);
+    expect(issues({ kind: "brand", chatBubbleType: "CAROUSEL_COMMERCE", carousel: { head, list: [commerceCard] } })).toEqual([]);
+    expect(issues({ kind: "brand", chatBubbleType: "CAROUSEL_FEED", carousel: { list: [{ ...feedCard, header: undefined }, feedCard] } })).toEqual([
+      { path: "carousel.list[0].header", message: "CAROUSEL_FEED items need a header" },
+    ]);
+    expect(issues({ kind: "brand", chatBubbleType: "CAROUSEL_COMMERCE", carousel: { list: [{ ...commerceCard, content: "x" }, commerceCard] } })).toEqual([
+      { path: "carousel.list[0].content", message: "CAROUSEL_COMMERCE items take no content" },
+    ]);
+    expect(issues({ kind: "brand", chatBubbleType: "CAROUSEL_COMMERCE", carousel: { head: { ...head, linkPc: "https://x.example.com" }, list: [commerceCard] } })[0]?.path).toBe("carousel.head.linkMo");
+  });
+
+  it("takes a discount price only with exactly one of discountRate and discountFixed", () => {
+    const commerce = (c: Record<string, unknown>) => issues({ kind: "brand", chatBubbleType: "COMMERCE", image: img, buttons: [{ name: "구매", type: "WL", linkMo: "https://x.example.com" }], commerce: { title: "운동화", regularPrice: 89000, ...c } });
+    expect(commerce({})).toEqual([]);
+    expect(commerce({ discountPrice: 69000, discountRate: 22 })).toEqual([]);
+    expect(commerce({ discountPrice: 69000 })[0]?.path).toBe("commerce.discountPrice");
+    expect(commerce({ discountPrice: 69000, discountRate: 22, discountFixed: 20000 })[0]?.path).toBe("commerce.discountPrice");
+    expect(commerce({ discountRate: 22 })[0]?.path).toBe("commerce.discountPrice");
   });
 });
 

@@ -1,4 +1,5 @@
 import { FakeHttpServer, type FakeHttpAnswer, type RecordedRequest } from "@nudge/core/testkit";
+import { freestyleProblems } from "./nhn-brand-contract.js";
 
 export const NHN = { appKey: "nhn-kakao-app-1", secretKey: "nhn-kakao-secret-1", senderKey: "9e0afe2c12aaaaaaaaaa7520052880b555f1a60a", signature: "kakao-hook-signature" };
 
@@ -7,9 +8,10 @@ export type NhnKakaoFailure = "permanent" | "transient" | "rate_limited" | "unre
 const header = (resultCode: number, resultMessage: string, isSuccessful: boolean) => ({ resultCode, resultMessage, isSuccessful });
 
 /**
- * NHN Cloud KakaoTalk Bizmessage fake: checks `X-Secret-Key`, the app key in the path, the freestyle and
- * AlimTalk v2.3 bodies (senderKey, chatBubbleType, recipientList[{ recipientNo, targeting, resendParameter }]),
- * and records `X-NC-API-IDEMPOTENCY-KEY` (a repeated key within the run answers -1005, as NHN documents).
+ * NHN Cloud KakaoTalk Bizmessage fake: checks `X-Secret-Key`, the app key in the path, the freestyle body
+ * field by field against the guide's per-bubble request (nhn-brand-contract.ts) and the AlimTalk v2.3 body
+ * (senderKey, templateCode, recipientList[{ recipientNo, resendParameter }]), and records
+ * `X-NC-API-IDEMPOTENCY-KEY` (a repeated key within the run answers -1005, as NHN documents).
  */
 export function nhnKakaoFake() {
   let next: NhnKakaoFailure | null = null;
@@ -30,7 +32,8 @@ export function nhnKakaoFake() {
     if (!rcpt || typeof rcpt["recipientNo"] !== "string" || !/^\d+$/.test(rcpt["recipientNo"])) return fail("recipientList[0].recipientNo must be national digits");
     if (typeof (rcpt["resendParameter"] as Record<string, unknown> | undefined)?.["isResend"] !== "boolean") return fail("resendParameter.isResend must be explicit");
     if (m[2] !== undefined) {
-      if (typeof body["chatBubbleType"] !== "string") return fail("chatBubbleType required");
+      const problems = freestyleProblems(body);
+      if (problems.length) return fail(problems.join("; "));
       if (!["I", "M", "N"].includes(String(rcpt["targeting"]))) return fail("recipientList[0].targeting must be I, M or N");
     } else if (typeof body["templateCode"] !== "string") return fail("templateCode required");
     const key = req.headers["x-nc-api-idempotency-key"];

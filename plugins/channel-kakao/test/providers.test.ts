@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ChannelDeferredError, ChannelRejectedError, FakeClock, RateLimitedError, RecipientUnreachableError } from "@nudge/core";
+import { ChannelDeferredError, ChannelRejectedError, ChannelUnavailableError, FakeClock, RateLimitedError, RecipientUnreachableError } from "@nudge/core";
 import { sendContext } from "@nudge/core/testkit";
 import { NHN, nhnKakaoFake } from "./nhn-kakao.fake.js";
 import { SOLAPI, solapiKakaoFake } from "./solapi-kakao.fake.js";
@@ -97,6 +97,44 @@ describe("Solapi Brand Message and AlimTalk contract", () => {
     await expect(send(TEXT)).rejects.toMatchObject({ constructor: RecipientUnreachableError, providerCode: "3102" });
     f.failNext("outside_hours");
     await expect(send(TEXT)).rejects.toBeInstanceOf(ChannelDeferredError);
+  });
+});
+
+describe("Solapi's status codes for Kakao (developers.solapi.com/references/message-status-codes)", () => {
+  const f = solapiKakaoFake();
+  let channel: ReturnType<typeof kakaoChannel>;
+  beforeAll(async () => {
+    channel = kakaoChannel({ provider: solapiProvider(await f.fake.start()) }, { clock: new FakeClock(lateEvening) });
+  });
+  afterAll(() => f.fake.close());
+  const refused = (code: string) => {
+    f.failWith(code);
+    return channel.send({ to: "+821012345678", content: TEXT, context: sendContext(friend) }).catch((e: unknown) => e);
+  };
+
+  it.each([
+    ["3102", RecipientUnreachableError], // not a channel friend
+    ["3104", RecipientUnreachableError], // not a KakaoTalk user
+    ["3107", RecipientUnreachableError], // no KakaoTalk in 72 hours / AlimTalk blocked
+    ["1060", RecipientUnreachableError], // blocked recipient number
+    ["3101", ChannelRejectedError], // invalid sender profile key
+    ["3103", ChannelRejectedError], // text does not match the template
+    ["3105", ChannelRejectedError], // template not registered
+    ["3106", ChannelRejectedError], // invalid channel id
+    ["1062", ChannelRejectedError], // unregistered sender number
+    ["1024", ChannelUnavailableError], // Solapi server error
+    ["2024", ChannelUnavailableError], // Solapi server error
+  ])("%s -> %o", async (code, type) => {
+    const e = await refused(code);
+    expect(e).toBeInstanceOf(type);
+    expect(e).toMatchObject({ providerCode: code });
+  });
+
+  it("3108 (outside sending hours) defers to the window's next opening", async () => {
+    const e = await refused("3108");
+    expect(e).toBeInstanceOf(ChannelDeferredError);
+    expect(e).toMatchObject({ providerCode: "3108", notBefore: nextMorning });
+    expect(f.fake.problems).toEqual([]);
   });
 });
 

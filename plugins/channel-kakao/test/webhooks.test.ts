@@ -21,6 +21,16 @@ describe("Kakao delivery reports", () => {
     await expect(solapi.parseWebhook(jsonRequest([]))).rejects.toBeInstanceOf(ValidationError);
   });
 
+  it("reads Solapi's codes: 4000 delivered, 2000/3000 on the way, Kakao refusals failed with the code kept", async () => {
+    const report = async (statusCode: string) => (await solapi.parseWebhook(jsonRequest([{ messageId: "M2", statusCode, statusMessage: `s${statusCode}`, dateReceived: "2026-03-02T01:00:00.000Z" }], {}, { token: SOLAPI.token }))).reports[0];
+    await expect(report("4000")).resolves.toMatchObject({ status: "delivered", providerCode: "4000" });
+    await expect(report("2000")).resolves.toMatchObject({ status: "sent" });
+    await expect(report("3000")).resolves.toMatchObject({ status: "sent" });
+    for (const code of ["3104", "3107", "3108", "3043"]) await expect(report(code)).resolves.toMatchObject({ status: "failed", providerCode: code, reason: `s${code}` });
+    // A Kakao refusal says nothing about the phone number: the contact stays usable for SMS.
+    await expect(report("3104")).resolves.not.toHaveProperty("invalidateContact");
+  });
+
   it("has no webhooks in sandbox mode", async () => {
     await expect(kakaoChannel({}).parseWebhook(jsonRequest({}))).rejects.toBeInstanceOf(ValidationError);
   });

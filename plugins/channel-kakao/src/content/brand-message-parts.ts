@@ -2,8 +2,10 @@ import { z } from "zod";
 
 /**
  * Building blocks of Brand Message (브랜드 메시지) content. Field names follow NHN Cloud's freestyle API
- * (https://docs.nhncloud.com/en/Notification/KakaoTalk%20Bizmessage/en/friendtalkupgrade-api-guide/);
- * limits come from that page and Solapi's SDK constraints (solapi/solapi-nodejs src/models/base/kakao/bms/bmsConstraints.ts).
+ * (https://docs.nhncloud.com/ko/Notification/KakaoTalk%20Bizmessage/ko/friendtalkupgrade-api-guide/, source
+ * TOAST-DOCS/Alimtalk ko/friendtalkupgrade-api-guide.md); limits come from that page and Solapi's SDK
+ * (solapi/solapi-nodejs src/models/base/kakao/bms/bmsConstraints.ts, bmsWideItem.ts, bmsCarousel.ts). Where the two
+ * differ, the shared rule is the one both accept and the provider adds its own (providers/*.provider.ts `issues`).
  */
 export const BUBBLE_TYPES = ["TEXT", "IMAGE", "WIDE", "WIDE_ITEM_LIST", "CAROUSEL_FEED", "COMMERCE", "CAROUSEL_COMMERCE", "PREMIUM_VIDEO"] as const;
 export type BubbleType = (typeof BUBBLE_TYPES)[number];
@@ -53,23 +55,35 @@ export const Image = z
   .object({ url: z.url().optional(), id: z.string().min(1).optional(), link: Link.optional() })
   .refine((i) => i.url !== undefined || i.id !== undefined, { message: "an image needs url (NHN Cloud) or id (Solapi)" });
 
+/** One wide-list item. The first (main) item's title is optional, the others need one; both vendors require linkMo. */
 export const WideItem = z.object({
-  title: z.string().min(1),
+  title: z.string().min(1).optional(),
   image: Image,
-  linkMo: Link.optional(),
+  linkMo: Link,
   linkPc: Link.optional(),
   schemeAndroid: Link.optional(),
   schemeIos: Link.optional(),
 });
 
-export const Commerce = z.object({
-  title: z.string().min(1).max(30),
-  regularPrice: z.number().int().nonnegative(),
-  discountPrice: z.number().int().nonnegative().optional(),
-  discountRate: z.number().int().min(0).max(100).optional(),
-  discountFixed: z.number().int().nonnegative().optional(),
-});
+/**
+ * Price shown on commerce bubbles. Both vendors take a regular price alone, or with a discount price plus exactly
+ * one of discountRate and discountFixed (NHN's table; Solapi's bmsCommerce.ts).
+ */
+export const Commerce = z
+  .object({
+    title: z.string().min(1).max(30),
+    regularPrice: z.number().int().min(0).max(99_999_999),
+    discountPrice: z.number().int().min(0).max(99_999_999).optional(),
+    discountRate: z.number().int().min(0).max(100).optional(),
+    discountFixed: z.number().int().min(0).max(999_999).optional(),
+  })
+  .superRefine((c, ctx) => {
+    const extras = (c.discountRate !== undefined ? 1 : 0) + (c.discountFixed !== undefined ? 1 : 0);
+    if (c.discountPrice !== undefined && extras !== 1) ctx.addIssue({ code: "custom", path: ["discountPrice"], message: "a discountPrice needs exactly one of discountRate and discountFixed" });
+    if (c.discountPrice === undefined && extras > 0) ctx.addIssue({ code: "custom", path: ["discountPrice"], message: "discountRate and discountFixed need a discountPrice" });
+  });
 
+/** A carousel card: CAROUSEL_FEED cards take header + content, CAROUSEL_COMMERCE cards additionalContent + commerce. */
 export const CarouselItem = z.object({
   header: z.string().max(20, { message: "holds at most 20 characters" }).optional(),
   content: z.string().max(180, { message: "holds at most 180 characters" }).optional(),
@@ -80,10 +94,34 @@ export const CarouselItem = z.object({
   commerce: Commerce.optional(),
 });
 
+/** The intro card (CAROUSEL_COMMERCE only). linkMo is required as soon as any other link is given. */
+const CarouselHead = z
+  .object({
+    header: z.string().max(20, { message: "holds at most 20 characters" }),
+    content: z.string().max(50, { message: "holds at most 50 characters" }),
+    image: Image,
+    linkMo: Link.optional(),
+    linkPc: Link.optional(),
+    schemeAndroid: Link.optional(),
+    schemeIos: Link.optional(),
+  })
+  .refine((h) => h.linkMo !== undefined || (h.linkPc === undefined && h.schemeAndroid === undefined && h.schemeIos === undefined), {
+    path: ["linkMo"],
+    message: "linkMo is required when the head has any other link",
+  });
+
 export const Carousel = z.object({
-  head: z.object({ header: z.string().max(20), content: z.string().max(50), image: Image, linkMo: Link.optional() }).optional(),
+  head: CarouselHead.optional(),
   list: z.array(CarouselItem).min(1).max(6),
-  tail: z.object({ linkMo: Link, linkPc: Link.optional() }).optional(),
+  tail: z.object({ linkMo: Link, linkPc: Link.optional(), schemeAndroid: Link.optional(), schemeIos: Link.optional() }).optional(),
 });
 
-export const Video = z.object({ videoUrl: z.url(), thumbnailUrl: z.url().optional() });
+/**
+ * A KakaoTV video (PREMIUM_VIDEO). The thumbnail is an uploaded image: NHN takes its URL (`thumbnailUrl`), Solapi its
+ * storage id (`thumbnailId`, sent as video.imageId).
+ */
+export const Video = z.object({
+  videoUrl: z.url().refine((u) => u.startsWith("https://tv.kakao.com/"), { message: "must be a KakaoTV link (https://tv.kakao.com/...)" }),
+  thumbnailUrl: z.url().optional(),
+  thumbnailId: z.string().min(1).optional(),
+});

@@ -8,13 +8,17 @@ interface Limits {
   requires: ("image" | "header" | "items" | "commerce" | "carousel" | "video")[];
 }
 
-/** Per bubble type, from NHN's freestyle request tables and Solapi's bmsConstraints.ts. */
+/**
+ * Per bubble type, from NHN's freestyle request tables and Solapi's bmsConstraints.ts. Both allow one line break
+ * in WIDE and PREMIUM_VIDEO content. IMAGE content is 1,300 characters at Solapi but 400 (29 line breaks) at NHN
+ * Cloud: the shared limit is Solapi's and the NHN provider checks its own.
+ */
 export const BRAND_MESSAGE_LIMITS: Record<BubbleType, Limits> = {
   TEXT: { content: { max: 1300, breaks: 99, required: true }, buttons: { min: 0, max: 5, maxWithCoupon: 4, nameMax: 14 }, couponDescription: 12, requires: [] },
   IMAGE: { content: { max: 1300, breaks: 99, required: true }, buttons: { min: 0, max: 5, maxWithCoupon: 4, nameMax: 14 }, couponDescription: 12, requires: ["image"] },
-  WIDE: { content: { max: 76, breaks: 5, required: true }, buttons: { min: 0, max: 2, nameMax: 8 }, couponDescription: 18, requires: ["image"] },
+  WIDE: { content: { max: 76, breaks: 1, required: true }, buttons: { min: 0, max: 2, nameMax: 8 }, couponDescription: 18, requires: ["image"] },
   WIDE_ITEM_LIST: { buttons: { min: 0, max: 2, nameMax: 8 }, couponDescription: 18, requires: ["header", "items"] },
-  PREMIUM_VIDEO: { content: { max: 76, breaks: 5, required: false }, buttons: { min: 0, max: 1, nameMax: 8 }, couponDescription: 18, requires: ["video"] },
+  PREMIUM_VIDEO: { content: { max: 76, breaks: 1, required: false }, buttons: { min: 0, max: 1, nameMax: 8 }, couponDescription: 18, requires: ["video"] },
   COMMERCE: { buttons: { min: 1, max: 2, nameMax: 8 }, couponDescription: 12, requires: ["image", "commerce"] },
   CAROUSEL_FEED: { buttons: { min: 0, max: 0, nameMax: 8 }, couponDescription: 12, requires: ["carousel"] },
   CAROUSEL_COMMERCE: { buttons: { min: 0, max: 0, nameMax: 8 }, couponDescription: 12, requires: ["carousel"] },
@@ -64,9 +68,16 @@ export const BrandMessage = z
     if (m.items && (m.items.length < 3 || m.items.length > 4)) issue(["items"], "WIDE_ITEM_LIST takes 3 or 4 items (one main, then sub items)");
     m.items?.forEach((it, i) => {
       const max = i === 0 ? 25 : 30;
-      if (it.title.length > max) issue(["items", i, "title"], `holds at most ${max} characters`);
+      if (it.title === undefined) {
+        if (i > 0) issue(["items", i, "title"], "items after the first need a title");
+      } else {
+        if (it.title.length > max) issue(["items", i, "title"], `holds at most ${max} characters`);
+        if (lineBreaks(it.title) > 1) issue(["items", i, "title"], "takes at most 1 line break");
+      }
     });
     if (m.carousel) {
+      // Only the commerce carousel has an intro card (NHN's CAROUSEL_FEED body has no head; Solapi's SDK agrees).
+      if (m.carousel.head && t !== "CAROUSEL_COMMERCE") issue(["carousel", "head"], `${t} takes no head (only CAROUSEL_COMMERCE has one)`);
       const n = m.carousel.list.length;
       const [min, max] = m.carousel.head ? [1, 5] : [2, 6];
       if (n < min || n > max) issue(["carousel", "list"], `a carousel ${m.carousel.head ? "with" : "without"} a head takes ${min}–${max} items, got ${n}`);
@@ -74,7 +85,17 @@ export const BrandMessage = z
         item.buttons.forEach((b, j) => {
           if (b.type !== "WL" && b.type !== "AL") issue(["carousel", "list", i, "buttons", j, "type"], "carousel buttons are WL or AL only");
         });
-        if (t === "CAROUSEL_COMMERCE" && !item.commerce) issue(["carousel", "list", i, "commerce"], "CAROUSEL_COMMERCE items need commerce");
+        const at = (field: string) => ["carousel", "list", i, field];
+        if (t === "CAROUSEL_COMMERCE") {
+          if (!item.commerce) issue(at("commerce"), "CAROUSEL_COMMERCE items need commerce");
+          if (item.header !== undefined) issue(at("header"), "CAROUSEL_COMMERCE items take no header");
+          if (item.content !== undefined) issue(at("content"), "CAROUSEL_COMMERCE items take no content");
+        } else if (t === "CAROUSEL_FEED") {
+          if (item.header === undefined) issue(at("header"), "CAROUSEL_FEED items need a header");
+          if (item.content === undefined) issue(at("content"), "CAROUSEL_FEED items need content");
+          if (item.additionalContent !== undefined) issue(at("additionalContent"), "CAROUSEL_FEED items take no additionalContent");
+          if (item.commerce !== undefined) issue(at("commerce"), "CAROUSEL_FEED items take no commerce");
+        }
       });
     }
     const buttons = m.buttons ?? [];

@@ -1,11 +1,29 @@
 import type { KakaoConfig } from "../config.js";
 import type { AlimTalk } from "../content/alimtalk.js";
 import type { BrandMessage } from "../content/brand-message.js";
-import type { Targeting } from "../content/brand-message-parts.js";
+import type { BubbleType, Targeting } from "../content/brand-message-parts.js";
 
 type Json = Record<string, unknown>;
 
 const defined = (o: Json): Json => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+
+/**
+ * The content fields NHN Cloud's freestyle request documents for each bubble type, besides senderKey,
+ * chatBubbleType, pushAlarm, adult and recipientList ("메시지 자유형 발송 요청",
+ * https://docs.nhncloud.com/ko/Notification/KakaoTalk%20Bizmessage/ko/friendtalkupgrade-api-guide/; source
+ * TOAST-DOCS/Alimtalk ko/friendtalkupgrade-api-guide.md). Names are ours (`items` is NHN's `item.list`); a field
+ * outside its bubble's list is refused by the provider's `issues` rather than dropped.
+ */
+export const NHN_BUBBLE_FIELDS: Record<BubbleType, readonly (keyof BrandMessage)[]> = {
+  TEXT: ["content", "buttons", "coupon"],
+  IMAGE: ["content", "image", "buttons", "coupon"],
+  WIDE: ["content", "image", "buttons", "coupon"],
+  WIDE_ITEM_LIST: ["header", "items", "buttons", "coupon"],
+  PREMIUM_VIDEO: ["content", "header", "video", "buttons", "coupon"],
+  COMMERCE: ["additionalContent", "image", "commerce", "buttons", "coupon"],
+  CAROUSEL_FEED: ["carousel"],
+  CAROUSEL_COMMERCE: ["carousel"],
+};
 
 /**
  * NHN `resendParameter` (대체발송): sent explicitly either way, because NHN resends by default when the
@@ -16,38 +34,63 @@ export function resendParameter(resend: KakaoConfig["resend"]): Json {
   return defined({ isResend: true, resendType: resend.type, resendTitle: resend.title, resendSendNo: resend.sendNo?.replace(/\D/g, ""), resendUnsubscribeNo: resend.unsubscribeNo?.replace(/\D/g, "") });
 }
 
-function image(i: { url?: string | undefined; link?: string | undefined } | undefined): Json | undefined {
-  return i ? defined({ imageUrl: i.url, imageLink: i.link }) : undefined;
+const links = (l: { linkMo?: string | undefined; linkPc?: string | undefined; schemeAndroid?: string | undefined; schemeIos?: string | undefined }): Json =>
+  defined({ linkMo: l.linkMo, linkPc: l.linkPc, schemeAndroid: l.schemeAndroid, schemeIos: l.schemeIos });
+
+const buttons = (bs: BrandMessage["buttons"]): Json[] | undefined => bs?.map((b) => defined({ ...b }));
+
+/**
+ * `carousel`: CAROUSEL_FEED cards are `{ header, message, imageUrl, imageLink, buttons, coupon }` (NHN names the
+ * card text `message`, not `content`); CAROUSEL_COMMERCE cards `{ additionalContent, imageUrl, imageLink, buttons,
+ * coupon, commerce }` after an optional `head { header, content, imageUrl, linkMo, linkPc, schemeAndroid, schemeIos }`;
+ * both end with an optional `tail { linkMo, linkPc, schemeAndroid, schemeIos }`.
+ */
+function carousel(m: BrandMessage): Json | undefined {
+  const c = m.carousel;
+  if (!c) return undefined;
+  const feed = m.chatBubbleType === "CAROUSEL_FEED";
+  return defined({
+    head: !feed && c.head ? defined({ header: c.head.header, content: c.head.content, imageUrl: c.head.image.url, ...links(c.head) }) : undefined,
+    list: c.list.map((it) =>
+      feed
+        ? defined({ header: it.header, message: it.content, imageUrl: it.image.url, imageLink: it.image.link, buttons: buttons(it.buttons), coupon: it.coupon })
+        : defined({ additionalContent: it.additionalContent, imageUrl: it.image.url, imageLink: it.image.link, buttons: buttons(it.buttons), coupon: it.coupon, commerce: it.commerce }),
+    ),
+    tail: c.tail ? links(c.tail) : undefined,
+  });
+}
+
+/** The value NHN expects for one of our content fields. */
+function field(m: BrandMessage, name: keyof BrandMessage): [string, unknown] {
+  switch (name) {
+    case "image":
+      return ["image", m.image ? defined({ imageUrl: m.image.url, imageLink: m.image.link }) : undefined];
+    case "buttons":
+      return ["buttons", buttons(m.buttons)];
+    case "items":
+      // WIDE_ITEM_LIST: `item { list [{ title, imageUrl, linkMo, linkPc, schemeAndroid, schemeIos }] }`, 3–4 entries.
+      return ["item", m.items ? { list: m.items.map((it) => defined({ title: it.title, imageUrl: it.image.url, ...links(it) })) } : undefined];
+    case "carousel":
+      return ["carousel", carousel(m)];
+    case "video":
+      return ["video", m.video ? defined({ videoUrl: m.video.videoUrl, thumbnailUrl: m.video.thumbnailUrl }) : undefined];
+    default:
+      return [name, m[name]];
+  }
 }
 
 /**
- * The freestyle request (https://docs.nhncloud.com/en/Notification/KakaoTalk%20Bizmessage/en/friendtalkupgrade-api-guide/,
- * "Request to Send a Free-Form Message"). TEXT, IMAGE and WIDE follow the documented body field for field;
- * the item, commerce, carousel and video objects use the same names as the guide's other bubble sections
- * but were not checked one by one.
+ * The freestyle request `POST /brand-message/v1.0/appkeys/{appkey}/freestyle-messages`. Targeting sits on each
+ * recipient (`recipientList[].targeting`, I/M/N), next to `resendParameter`.
  */
 export function freestyleBody(senderKey: string, m: BrandMessage, to: string, targeting: Targeting, resend: KakaoConfig["resend"]): Json {
+  const content = Object.fromEntries(NHN_BUBBLE_FIELDS[m.chatBubbleType].map((name) => field(m, name)));
   return defined({
     senderKey,
     chatBubbleType: m.chatBubbleType,
     pushAlarm: m.pushAlarm,
     adult: m.adult,
-    content: m.content,
-    header: m.header,
-    additionalContent: m.additionalContent,
-    image: image(m.image),
-    buttons: m.buttons?.map((b) => defined({ ...b })),
-    coupon: m.coupon,
-    item: m.items ? { list: m.items.map((it) => defined({ title: it.title, imageUrl: it.image.url, linkMo: it.linkMo, linkPc: it.linkPc, schemeAndroid: it.schemeAndroid, schemeIos: it.schemeIos })) } : undefined,
-    commerce: m.commerce,
-    carousel: m.carousel
-      ? defined({
-          head: m.carousel.head ? defined({ header: m.carousel.head.header, content: m.carousel.head.content, imageUrl: m.carousel.head.image.url, linkMo: m.carousel.head.linkMo }) : undefined,
-          list: m.carousel.list.map((it) => defined({ header: it.header, content: it.content, additionalContent: it.additionalContent, imageUrl: it.image.url, imageLink: it.image.link, buttons: it.buttons, coupon: it.coupon, commerce: it.commerce })),
-          tail: m.carousel.tail,
-        })
-      : undefined,
-    video: m.video,
+    ...content,
     recipientList: [{ recipientNo: to, targeting, resendParameter: resendParameter(resend) }],
   });
 }

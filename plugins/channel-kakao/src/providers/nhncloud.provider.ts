@@ -3,17 +3,22 @@ import { ChannelRejectedError, ValidationError, vendorRequest, type Clock, type 
 import type { NhnCloudKakaoConfig } from "../config.js";
 import { kakaoReportStatus, kakaoResultError, KAKAO_SUCCESS, nhnKakaoError } from "../errors.js";
 import { kstToEpoch, parseNhnKakaoWebhook } from "../webhooks.js";
-import { alimTalkBody, freestyleBody } from "./nhncloud-body.js";
+import { alimTalkBody, freestyleBody, NHN_BUBBLE_FIELDS } from "./nhncloud-body.js";
 import type { KakaoPayload, KakaoProvider, KakaoSendRequest } from "./provider.js";
 
 /**
  * NHN Cloud KakaoTalk Bizmessage. Brand Message: `POST /brand-message/v1.0/appkeys/{appkey}/freestyle-messages`
- * (https://docs.nhncloud.com/en/Notification/KakaoTalk%20Bizmessage/en/friendtalkupgrade-api-guide/); AlimTalk:
+ * (https://docs.nhncloud.com/ko/Notification/KakaoTalk%20Bizmessage/ko/friendtalkupgrade-api-guide/); AlimTalk:
  * `POST /alimtalk/v2.3/appkeys/{appkey}/messages` (…/en/alimtalk-api-guide/). Both take `X-Secret-Key` and answer
  * `{ header { resultCode, resultMessage, isSuccessful }, message { requestId, sendResults[] } }`.
  * `X-NC-API-IDEMPOTENCY-KEY` is documented on the Friendtalk/AlimTalk APIs and its -1005 answer is listed as a
  * common code, so it is sent on both.
  */
+/** Fields every bubble type takes (or that never reach the body as such). */
+const COMMON_FIELDS = new Set(["kind", "chatBubbleType", "targeting", "adult", "pushAlarm"]);
+/** NHN's IMAGE content limit (freestyle request table). */
+const NHN_IMAGE_CONTENT = { max: 400, breaks: 29 };
+
 const Header = z.object({ resultCode: z.number(), resultMessage: z.string().nullish(), isSuccessful: z.boolean() });
 const SendAnswer = z.object({
   header: Header,
@@ -32,14 +37,31 @@ export class NhnCloudKakaoProvider implements KakaoProvider {
     private readonly deps: { clock: Clock; timeoutMs: number; nextOpen: (at: number) => number },
   ) {}
 
+  /**
+   * What NHN's freestyle API refuses that the shared Brand Message rules allow: a field its bubble type does not
+   * document (NHN_BUBBLE_FIELDS), an image without an uploaded URL, and IMAGE content over NHN's 400 characters or
+   * 29 line breaks (Solapi takes 1,300).
+   */
   issues(req: KakaoPayload): FieldIssue[] {
     if (req.kind !== "brand") return [];
     const m = req.message;
     const out: FieldIssue[] = [];
-    if (m.image && !m.image.url) out.push({ path: "image.url", message: "NHN Cloud takes the URL of an uploaded image" });
-    m.carousel?.list.forEach((it, i) => {
-      if (!it.image.url) out.push({ path: `carousel.list[${i}].image.url`, message: "NHN Cloud takes the URL of an uploaded image" });
-    });
+    const allowed = new Set<string>(NHN_BUBBLE_FIELDS[m.chatBubbleType]);
+    for (const [name, value] of Object.entries(m)) {
+      if (value !== undefined && !COMMON_FIELDS.has(name) && !allowed.has(name)) out.push({ path: name, message: `NHN Cloud's ${m.chatBubbleType} message takes no ${name}` });
+    }
+    const url = (path: string, img: { url?: string | undefined } | undefined) => {
+      if (img && !img.url) out.push({ path, message: "NHN Cloud takes the URL of an uploaded image" });
+    };
+    url("image.url", m.image);
+    m.items?.forEach((it, i) => url(`items[${i}].image.url`, it.image));
+    url("carousel.head.image.url", m.carousel?.head?.image);
+    m.carousel?.list.forEach((it, i) => url(`carousel.list[${i}].image.url`, it.image));
+    if (m.video?.thumbnailId && !m.video.thumbnailUrl) out.push({ path: "video.thumbnailUrl", message: "NHN Cloud takes the thumbnail's uploaded image URL" });
+    if (m.chatBubbleType === "IMAGE" && m.content !== undefined) {
+      if (m.content.length > NHN_IMAGE_CONTENT.max) out.push({ path: "content", message: `NHN Cloud's IMAGE content holds at most ${NHN_IMAGE_CONTENT.max} characters, got ${m.content.length}` });
+      if ((m.content.match(/\r\n|\r|\n/g) ?? []).length > NHN_IMAGE_CONTENT.breaks) out.push({ path: "content", message: `NHN Cloud's IMAGE content takes at most ${NHN_IMAGE_CONTENT.breaks} line breaks` });
+    }
     return out;
   }
 

@@ -9,6 +9,11 @@ function button(b: Button): Json {
   return defined({ name: b.type === "AC" ? undefined : b.name, linkType: b.type, linkMobile: b.linkMo, linkPc: b.linkPc, linkAndroid: b.schemeAndroid, linkIos: b.schemeIos, chatExtra: b.chatExtra });
 }
 
+/** Our link fields -> Solapi's `{ linkMobile, linkPc, linkAndroid, linkIos }` (bmsWideItem.ts, bmsCarousel.ts). */
+function links(l: { linkMo?: string | undefined; linkPc?: string | undefined; schemeAndroid?: string | undefined; schemeIos?: string | undefined }): Json {
+  return defined({ linkMobile: l.linkMo, linkPc: l.linkPc, linkAndroid: l.schemeAndroid, linkIos: l.schemeIos });
+}
+
 /** `kakaoOptions.bms` for a Brand Message (models/base/kakao/kakaoOption.ts, baseBmsSchema). */
 export function solapiBms(m: BrandMessage, targeting: Targeting): Json {
   const [main, ...subs] = m.items ?? [];
@@ -24,16 +29,17 @@ export function solapiBms(m: BrandMessage, targeting: Targeting): Json {
     content: m.chatBubbleType === "TEXT" ? undefined : m.content,
     buttons: m.buttons?.map(button),
     coupon: m.coupon ? defined({ title: m.coupon.title, description: m.coupon.description, linkMobile: m.coupon.linkMo, linkPc: m.coupon.linkPc, linkAndroid: m.coupon.schemeAndroid, linkIos: m.coupon.schemeIos }) : undefined,
-    mainWideItem: main ? defined({ title: main.title, imageId: main.image.id, linkMobile: main.linkMo, linkPc: main.linkPc }) : undefined,
-    subWideItemList: subs.length ? subs.map((s) => defined({ title: s.title, imageId: s.image.id, linkMobile: s.linkMo, linkPc: s.linkPc })) : undefined,
+    mainWideItem: main ? defined({ title: main.title, imageId: main.image.id, ...links(main) }) : undefined,
+    subWideItemList: subs.length ? subs.map((s) => defined({ title: s.title, imageId: s.image.id, ...links(s) })) : undefined,
     commerce: m.commerce,
     carousel: m.carousel
       ? defined({
-          head: m.carousel.head ? defined({ header: m.carousel.head.header, content: m.carousel.head.content, imageId: m.carousel.head.image.id, linkMobile: m.carousel.head.linkMo }) : undefined,
+          head: m.carousel.head ? defined({ header: m.carousel.head.header, content: m.carousel.head.content, imageId: m.carousel.head.image.id, ...links(m.carousel.head) }) : undefined,
           list: m.carousel.list.map((it) => defined({ header: it.header, content: it.content, additionalContent: it.additionalContent, imageId: it.image.id, imageLink: it.image.link, buttons: it.buttons.map(button), commerce: it.commerce })),
-          tail: m.carousel.tail ? defined({ linkMobile: m.carousel.tail.linkMo, linkPc: m.carousel.tail.linkPc }) : undefined,
+          tail: m.carousel.tail ? links(m.carousel.tail) : undefined,
         })
       : undefined,
-    video: m.video,
+    // Solapi's video is `{ videoUrl, imageId, imageLink }` (bmsVideo.ts): the thumbnail goes by storage id.
+    video: m.video ? defined({ videoUrl: m.video.videoUrl, imageId: m.video.thumbnailId }) : undefined,
   });
 }

@@ -1,7 +1,7 @@
 import type { Clock, DeliveryReport, FieldIssue, SendResult, WebhookRequest, WebhookResult } from "@nudge/core";
 import { SolapiClient } from "@nudge/provider-solapi";
 import type { SolapiKakaoConfig } from "../config.js";
-import { kakaoResultError } from "../errors.js";
+import { solapiKakaoError } from "../errors.js";
 import { parseSolapiKakaoWebhook } from "../webhooks.js";
 import { solapiBms } from "./solapi-body.js";
 import type { KakaoPayload, KakaoProvider, KakaoSendRequest } from "./provider.js";
@@ -30,7 +30,12 @@ export class SolapiKakaoProvider implements KakaoProvider {
     };
     need("image.id", req.message.image);
     req.message.items?.forEach((it, i) => need(`items[${i}].image.id`, it.image));
+    need("carousel.head.image.id", req.message.carousel?.head?.image);
     req.message.carousel?.list.forEach((it, i) => need(`carousel.list[${i}].image.id`, it.image));
+    if (req.message.video?.thumbnailUrl && !req.message.video.thumbnailId) out.push({ path: "video.thumbnailId", message: "Solapi takes the thumbnail's storage imageId" });
+    // The SDK sends the first item as mainWideItem and wants at least 3 in subWideItemList (models/base/kakao/kakaoOption.ts).
+    const items = req.message.items;
+    if (req.message.chatBubbleType === "WIDE_ITEM_LIST" && items && items.length < 4) out.push({ path: "items", message: "Solapi takes a main item and at least 3 sub items (4 items)" });
     return out;
   }
 
@@ -52,7 +57,7 @@ export class SolapiKakaoProvider implements KakaoProvider {
           };
     message["customFields"] = { nudgeIdempotencyKey: req.idempotencyKey };
     const sent = await this.client.send(message);
-    if (!sent.accepted) throw kakaoResultError(sent.statusCode, sent.statusMessage, () => this.deps.nextOpen(this.deps.clock.now()), "Solapi");
+    if (!sent.accepted) throw solapiKakaoError(sent.statusCode, sent.statusMessage, () => this.deps.nextOpen(this.deps.clock.now()));
     return { providerMessageId: sent.messageId, status: "sent", providerCode: sent.statusCode };
   }
 
