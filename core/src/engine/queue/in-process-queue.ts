@@ -18,7 +18,10 @@ export class InProcessQueue implements JobQueue {
   private readonly handlers = new Map<string, JobHandler>();
   private readonly pq: PQueue;
   private readonly tails = new Map<string, Promise<void>>();
+  /** Keyed jobs waiting for their key's previous job, not yet handed to p-queue. */
   private chained = 0;
+  /** The last add waiting for room; later adds wait behind it so they enqueue in call order. */
+  private admission: Promise<void> | null = null;
   private closed = false;
 
   constructor(
@@ -38,9 +41,37 @@ export class InProcessQueue implements JobQueue {
     if (this.closed) throw new NudgeError("NUDGE_STOPPED", "the job queue is closed and accepts no new work", { retryable: true });
     const handler = this.handlers.get(job.name);
     if (!handler) throw new NudgeError("NUDGE_NO_JOB_HANDLER", `no handler for job "${job.name}"`);
-    if (this.pq.size + this.chained >= this.options.maxWaiting) {
-      await this.pq.onSizeLessThan(Math.max(1, Math.floor(this.options.maxWaiting / 2)));
+    if (this.admission === null && this.waiting() < this.options.maxWaiting) return this.enqueue(job, handler);
+    // Full, or earlier adds already wait for room: wait behind them and enqueue in call order. Letting a later add
+    // through as soon as there is some room would chain it before an earlier add of the same key.
+    const turn = (this.admission ?? Promise.resolve()).then(async () => {
+      await this.room();
+      this.enqueue(job, handler);
+    });
+    this.admission = turn;
+    try {
+      await turn;
+    } finally {
+      if (this.admission === turn) this.admission = null;
     }
+  }
+
+  /** Jobs not yet running: in p-queue, or chained behind their key's running job. */
+  private waiting(): number {
+    return this.pq.size + this.chained;
+  }
+
+  /**
+   * Waits until fewer than half of maxWaiting jobs wait. p-queue's onSizeLessThan would see only its own size, not the
+   * jobs chained behind their key, so one busy key could grow without bound: a job leaves "waiting" only when it
+   * starts, which p-queue reports as "active".
+   */
+  private async room(): Promise<void> {
+    const below = Math.max(1, Math.floor(this.options.maxWaiting / 2));
+    while (this.waiting() >= below) await new Promise<void>((resolve) => this.pq.once("active", () => resolve()));
+  }
+
+  private enqueue(job: Job, handler: JobHandler): void {
     const run = async (): Promise<void> => {
       try {
         await handler(job.data);
@@ -56,9 +87,13 @@ export class InProcessQueue implements JobQueue {
     const prev = this.tails.get(key);
     this.chained++;
     const next = (prev ?? Promise.resolve())
-      .then(() => this.pq.add(run))
-      .finally(() => {
+      .then(() => {
+        // Handed to p-queue, the job is counted there (waiting, then running): counting it here too made stats
+        // report a key's running job as waiting as well.
         this.chained--;
+        return this.pq.add(run);
+      })
+      .finally(() => {
         if (this.tails.get(key) === next) this.tails.delete(key);
       });
     this.tails.set(key, next);
@@ -72,7 +107,7 @@ export class InProcessQueue implements JobQueue {
   }
 
   async stats(): Promise<QueueStats> {
-    return { waiting: this.pq.size + this.chained, active: this.pq.pending };
+    return { waiting: this.waiting(), active: this.pq.pending };
   }
 
   async close(): Promise<void> {
