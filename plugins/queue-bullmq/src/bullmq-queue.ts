@@ -71,10 +71,14 @@ export class BullmqQueue implements JobQueue {
         connection: this.redis!,
         prefix: this.prefix,
         concurrency: 1,
+        lockDuration: this.config.lockDuration,
+        stalledInterval: this.config.stalledInterval,
       });
       worker.on("error", (err) => {
         if (this.state === "open") this.logger.error({ err, partition }, "queue worker error");
       });
+      // The stall check found a job whose lock expired: the process running it died. It runs again, first in its partition.
+      worker.on("stalled", (jobId) => this.logger.warn({ jobId, partition }, "job stalled (its process stopped mid-run); it runs again"));
       return worker;
     });
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));

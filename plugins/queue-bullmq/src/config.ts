@@ -36,6 +36,14 @@ export const BullmqQueueConfig = z
     worker: z.boolean().default(true),
     /** Failed jobs kept in Redis per partition, for people to inspect with any BullMQ tool. */
     keepFailed: z.number().int().min(0).default(1000),
+    /**
+     * How long (ms) a running job's lock lasts; its worker renews it at half that. A process that dies mid-job holds
+     * the job until the lock expires. Too short, and a job that blocks the event loop that long is taken for stalled
+     * and run twice: keep BullMQ's 30 s unless jobs must come back sooner (https://docs.bullmq.io/guide/jobs/stalled).
+     */
+    lockDuration: z.number().int().min(1_000).default(30_000),
+    /** How often (ms) each worker looks for jobs whose lock expired (their process died) and puts them back to run again. */
+    stalledInterval: z.number().int().min(500).default(30_000),
   })
   .strict();
 export type BullmqQueueConfig = z.infer<typeof BullmqQueueConfig>;

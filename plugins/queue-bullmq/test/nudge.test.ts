@@ -84,5 +84,7 @@ describe("queue-bullmq config", () => {
     await expect(make({})).rejects.toThrow(/connection/);
     await expect(make({ connection: { url: "http://x" } })).rejects.toThrow(/connection\.url: must start with redis:\/\//);
     await expect(make({ connection: { host: "h", port: 0 } })).rejects.toThrow(/connection\.port/);
+    await expect(make({ connection: REDIS, lockDuration: 999 })).rejects.toThrow(/lockDuration/);
+    await expect(make({ connection: REDIS, stalledInterval: 100 })).rejects.toThrow(/stalledInterval/);
   });
 });
