@@ -62,13 +62,15 @@ export class InProcessQueue implements JobQueue {
   }
 
   /**
-   * Waits until fewer than half of maxWaiting jobs wait. p-queue's onSizeLessThan would see only its own size, not the
-   * jobs chained behind their key, so one busy key could grow without bound: a job leaves "waiting" only when it
-   * starts, which p-queue reports as "active".
+   * Waits until fewer than half of maxWaiting jobs wait in p-queue. Jobs chained behind their key's running job
+   * are left out on purpose: a running job that adds a follow-up of its own key (segment evaluation does)
+   * would otherwise wait for its own key's chain to shrink, which only it can make happen, and the queue would
+   * stall for good. So one key's chain is bounded by its callers (ingest waits for storage), not here; see
+   * docs/queues.md.
    */
   private async room(): Promise<void> {
     const below = Math.max(1, Math.floor(this.options.maxWaiting / 2));
-    while (this.waiting() >= below) await new Promise<void>((resolve) => this.pq.once("active", () => resolve()));
+    while (this.pq.size >= below) await new Promise<void>((resolve) => this.pq.once("active", () => resolve()));
   }
 
   private enqueue(job: Job, handler: JobHandler): void {
