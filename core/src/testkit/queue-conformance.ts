@@ -185,6 +185,31 @@ export function describeQueueConformance(name: string, make: (setup: QueueSetup)
       expect(followUp).toBe(true);
     });
 
+    test("jobs that add jobs while the queue is full never stall it", async () => {
+      // Every running job adds a follow-up while more than maxWaiting jobs wait: if such an add waited for room
+      // like any caller's, the running jobs would wait on each other and nothing would ever finish.
+      const maxWaiting = 4;
+      const parents = 40;
+      const children: number[] = [];
+      const { q } = await open(
+        {
+          parent: async (d) => {
+            await holds.hold();
+            await q.add({ name: "child", data: d });
+          },
+          child: async (d) => void children.push(Number(d["i"])),
+        },
+        { maxWaiting },
+      );
+      // Not awaited one by one: these adds themselves wait once the queue is full, as a busy caller's would.
+      const adding = Promise.all(Array.from({ length: parents }, (_, i) => q.add({ name: "parent", data: { i } })));
+      await eventually(() => expect(holds.running).toBeGreaterThan(0));
+      holds.releaseAll();
+      await adding;
+      await q.onIdle();
+      expect(children.sort((a, b) => a - b)).toEqual(Array.from({ length: parents }, (_, i) => i));
+    }, 30_000);
+
     // Keyless jobs: whether jobs of one busy key count toward "full" is the queue's choice. The in-process queue
     // leaves them out, because a job adding a follow-up of its own key must never wait for itself.
     test("add waits while the queue is full, and goes on once jobs finish", async () => {

@@ -22,6 +22,8 @@ export class InProcessQueue implements JobQueue {
   private chained = 0;
   /** The last add waiting for room; later adds wait behind it so they enqueue in call order. */
   private admission: Promise<void> | null = null;
+  /** Adds waiting for room: each lends its slot to p-queue while it waits (see add). */
+  private lent = 0;
   private closed = false;
 
   constructor(
@@ -49,11 +51,23 @@ export class InProcessQueue implements JobQueue {
       this.enqueue(job, handler);
     });
     this.admission = turn;
+    // The caller may be a running job adding a follow-up (segment evaluation does). If every running job waited
+    // here, none would finish and room would never come: the queue would stall for good. So while an add waits,
+    // it lends its slot, and one more waiting job may start. Without async context (costly on Node 20) the queue
+    // cannot tell a job's add from an API caller's, so every waiting add lends: under back-pressure up to
+    // `concurrency` + (adds waiting) jobs run at once, and callers still wait until there is room.
+    this.lend(1);
     try {
       await turn;
     } finally {
+      this.lend(-1);
       if (this.admission === turn) this.admission = null;
     }
+  }
+
+  private lend(n: 1 | -1): void {
+    this.lent += n;
+    this.pq.concurrency = this.options.concurrency + this.lent;
   }
 
   /** Jobs not yet running: in p-queue, or chained behind their key's running job. */
