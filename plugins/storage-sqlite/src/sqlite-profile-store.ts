@@ -30,6 +30,12 @@ export class SqliteProfileStore implements ProfileStore {
 
   async idsByUserId(ws: string, userIds: readonly string[]): Promise<Map<string, string>> {
     if (userIds.length === 0) return new Map();
+    if (userIds.length === 1) {
+      // A track call's lookup: a plain index probe, about half what json_each costs for one value.
+      const userId = userIds[0]!;
+      const id = this.db.guard(() => this.db.stmt("SELECT id FROM profiles WHERE workspace_id = ? AND user_id = ?").pluck(true).get(ws, userId) as string | undefined);
+      return id === undefined ? new Map() : new Map([[userId, id]]);
+    }
     // One statement for the whole list: json_each turns the JSON array into rows, each an index lookup.
     // Rows as [user_id, id] arrays (raw mode): the Map takes them as they are, no object per row.
     const rows = this.db.guard(
