@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { storageMemory } from "@nudge/storage-memory";
-import { createNudge, definePlugin, FakeClock, silentLogger, Tokens, type Channel, type DeliveryReport, type Message } from "@nudge/core";
+import { createNudge, definePlugin, FakeClock, silentLogger, Tokens, type Channel, type DeliveryReport, type EngineSettingsInput, type Message } from "@nudge/core";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -33,11 +33,11 @@ function pollingChannel(answers: Map<string, DeliveryReport["status"]>, polls: {
   });
 }
 
-async function world() {
+async function world(settings?: EngineSettingsInput) {
   const clock = new FakeClock("2026-03-02T03:00:00Z");
   const answers = new Map<string, DeliveryReport["status"]>();
   const polls: { id: string; at: number }[] = [];
-  const nudge = await createNudge({ workspace: "acme", plugins: [storageMemory(), pollingChannel(answers, polls, clock)()], logger: silentLogger(), clock });
+  const nudge = await createNudge({ workspace: "acme", plugins: [storageMemory(), pollingChannel(answers, polls, clock)()], logger: silentLogger(), clock, ...(settings ? { settings } : {}) });
   await nudge.start();
   await nudge.identify({ userId: "u1" });
   /** Moves the clock a minute at a time, running what fell due. */
@@ -90,6 +90,27 @@ describe("dispatch upkeep: what webhooks never tell", () => {
     // 5 min, 15 min, 45 min, 2.25 h, 6.75 h, 20.25 h, 60.75 h: then 72 h have passed and polling stops.
     expect(marks).toBe(7);
     expect((await w.stored(quiet.id)).status).toBe("sent");
+    await w.nudge.stop();
+  });
+
+  it("reaches a message due a poll however many were sent after it, and polls at most `batch` a run", async () => {
+    const w = await world({ dispatch: { upkeep: { batch: 5 } } });
+    const old = await w.send();
+    const sentAt = w.clock.now();
+    await w.advance(41 * MINUTE);
+    // Far more newer messages than a run may poll, all still without a report.
+    for (let i = 0; i < 150; i++) await w.send();
+    const before = w.polls.length;
+    await w.advance(5 * MINUTE);
+    // The old message crossed its 45-minute mark: found by its send time, not by paging through the newer ones.
+    expect(w.polls.slice(before).map((p) => p.id)).toEqual([old.attempts[0]!.providerMessageId]);
+    expect(Math.round((w.polls.at(-1)!.at - sentAt) / MINUTE)).toBe(45);
+    // Then the 150 cross their 5-minute mark together: each run polls at most 5 of them.
+    const runs = new Map<number, number>();
+    const from = w.polls.length;
+    await w.advance(20 * MINUTE);
+    for (const p of w.polls.slice(from)) runs.set(p.at, (runs.get(p.at) ?? 0) + 1);
+    expect(Math.max(...runs.values())).toBe(5);
     await w.nudge.stop();
   });
 

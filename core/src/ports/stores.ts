@@ -146,6 +146,10 @@ export interface MessageQuery {
   journeyId?: string;
   status?: MessageStatus;
   channel?: string;
+  /** Only messages with a sentAt at or after this (epoch ms); messages never sent are left out. */
+  sentFrom?: number;
+  /** Only messages with a sentAt before this (epoch ms); messages never sent are left out. */
+  sentBefore?: number;
   cursor?: string | null;
   limit: number;
 }

@@ -424,6 +424,27 @@ export function describeStorageConformance(name: string, make: () => PluginSpec 
         expect(await s.messages.countSent(B, { profileId: pid, since: 0 })).toBe(0);
       });
 
+      test("list by send time: sentFrom inclusive, sentBefore exclusive, never-sent messages left out, paged", async () => {
+        const pid = "p-sent-window";
+        for (let i = 0; i < 6; i++) {
+          // Sent at 1000, 1010 ... 1050, created in the opposite order; one more was never sent.
+          await s.messages.insert(aMessage(A, pid, { status: "sent", createdAt: 500 - i, sentAt: 1000 + 10 * i }));
+        }
+        await s.messages.insert(aMessage(A, pid, { status: "queued", createdAt: 600, sentAt: null }));
+        await s.messages.insert(aMessage(B, pid, { status: "sent", createdAt: 500, sentAt: 1020 }));
+        const sentAt = async (q: { sentFrom?: number; sentBefore?: number; limit: number; cursor?: string | null }) => {
+          const page = await s.messages.list(A, { profileId: pid, ...q });
+          return { at: page.items.map((m) => m.sentAt), next: page.nextCursor };
+        };
+        expect((await sentAt({ sentFrom: 1010, sentBefore: 1040, limit: 10 })).at).toEqual([1010, 1020, 1030]);
+        expect((await sentAt({ sentFrom: 1045, limit: 10 })).at).toEqual([1050]);
+        expect((await sentAt({ sentBefore: 1001, limit: 10 })).at).toEqual([1000]);
+        const first = await sentAt({ sentFrom: 1000, sentBefore: 1060, limit: 4 });
+        expect(first.at).toEqual([1000, 1010, 1020, 1030]); // newest created first
+        expect((await sentAt({ sentFrom: 1000, sentBefore: 1060, limit: 4, cursor: first.next })).at).toEqual([1040, 1050]);
+        expect((await s.messages.list(A, { profileId: pid, status: "sent", sentFrom: 1020, sentBefore: 1021, limit: 10 })).items).toHaveLength(1);
+      });
+
       test("claimSend: only a queued or deferred copy with the same attempts is claimed", async () => {
         const m = aMessage(A, "p-claim", { status: "deferred" });
         await s.messages.insert(m);

@@ -45,7 +45,9 @@ export class MemoryMessageStore implements MessageStore {
           (q.profileId === undefined || m.profileId === q.profileId) &&
           (q.journeyId === undefined || m.journeyId === q.journeyId) &&
           (q.status === undefined || m.status === q.status) &&
-          (q.channel === undefined || m.channel === q.channel),
+          (q.channel === undefined || m.channel === q.channel) &&
+          (q.sentFrom === undefined || (m.sentAt !== null && m.sentAt >= q.sentFrom)) &&
+          (q.sentBefore === undefined || (m.sentAt !== null && m.sentAt < q.sentBefore)),
       )
       .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
     const page = paginate(all, q.cursor, q.limit);

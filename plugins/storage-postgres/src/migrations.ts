@@ -208,4 +208,13 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP INDEX events_profile_ts;
     `,
   },
+  {
+    version: 5,
+    name: "messages: sent messages by send time",
+    sql: `
+      -- Delivery upkeep asks for the sent messages whose send time crossed a poll mark: each run reads those
+      -- alone, however many newer ones there are. Same index as storage-sqlite's 5.
+      CREATE INDEX messages_status_sent ON messages (workspace_id, status, sent_at) WHERE sent_at IS NOT NULL;
+    `,
+  },
 ];

@@ -10,7 +10,10 @@ import type { Where } from "./where.js";
 
 /** The messages a MessageQuery lists, before its cursor. */
 export function whereListed(where: Where, ws: string, q: MessageQuery): Where {
-  return where.add("workspace_id = ?", ws).eq("profile_id", q.profileId).eq("journey_id", q.journeyId).eq("status", q.status).eq("channel", q.channel);
+  where.add("workspace_id = ?", ws).eq("profile_id", q.profileId).eq("journey_id", q.journeyId).eq("status", q.status).eq("channel", q.channel);
+  if (q.sentFrom !== undefined) where.add("sent_at >= ?", q.sentFrom);
+  if (q.sentBefore !== undefined) where.add("sent_at < ?", q.sentBefore);
+  return where;
 }
 
 /** One person's messages sent (or delivered) since `q.since`. */

@@ -1,7 +1,8 @@
 import { inject, injectable } from "tsyringe";
 import type { Clock } from "../../ports/clock.js";
 import type { Logger } from "../../ports/logger.js";
-import type { MessageStore, TimerStore } from "../../ports/stores.js";
+import type { Delivery, Message } from "../../domain/message.js";
+import type { MessageStore, Page, TimerStore } from "../../ports/stores.js";
 import { Tokens } from "../../tokens.js";
 import type { ChannelRegistry } from "../channel-registry.js";
 import { ChannelRegistryToken } from "../engine-tokens.js";
@@ -12,8 +13,6 @@ import { Dispatcher } from "./dispatcher.js";
 
 export const UPKEEP_TIMER = "dispatch.upkeep";
 const TIMER_ID = "dispatch-upkeep";
-/** Pages of sent messages one run may read looking for ones due a poll. */
-const SCAN_PAGES = 20;
 
 export interface UpkeepReport {
   /** Messages a crash left in "sending", now recorded as failed. */
@@ -84,33 +83,55 @@ export class DeliveryUpkeep {
     return report;
   }
 
+  /**
+   * Polls the sent messages whose send time crossed a poll mark since the previous run. Each mark is one
+   * query for the sends in its window (the store's index on send time), so a run reads what is due and
+   * nothing else, however many messages were sent since. The newest marks go first: they are the likeliest
+   * to bring news. At most `batch` polls a run; what is left is logged.
+   */
   private async poll(report: UpkeepReport): Promise<void> {
     const now = this.clock.now();
     const pollable = new Set(this.channels.ids().filter((id) => typeof this.channels.get(id)?.poll === "function"));
     if (pollable.size === 0) return;
-    const { batch, pollForMs, everyMs } = this.settings;
-    // Newest first, page by page, until messages are too old to poll or this run's polls are spent.
-    let cursor: string | null = null;
-    for (let scanned = 0; scanned < batch * SCAN_PAGES; ) {
-      const page = await this.messages.list(this.ws, { status: "sent", limit: batch, cursor });
-      for (const m of page.items) {
-        if (now - m.createdAt > pollForMs + everyMs) return;
-        const attempt = [...m.attempts].reverse().find((a) => a.status === "sent" && a.providerMessageId !== undefined);
-        if (!attempt || !pollable.has(attempt.channel) || !this.dueForPoll(now - attempt.at)) continue;
-        if (report.polled >= batch) return;
-        report.polled++;
-        try {
-          const news = await this.channels.get(attempt.channel)!.poll!(attempt.providerMessageId!, attempt.messageType);
-          if (news && news.status !== "sent" && (await this.reports.apply(news, attempt.channel))) report.reported++;
-        } catch (err) {
-          // A provider that cannot answer now is asked again at the next mark; nothing else depends on it.
-          this.logger.warn({ err, channel: attempt.channel, messageId: m.id }, "delivery poll failed");
+    const { batch } = this.settings;
+    let skipped = 0;
+    for (const mark of this.marks()) {
+      // Ages in [mark, mark + everyMs) crossed this mark since the last run: sends in (now - mark - everyMs, now - mark].
+      // The window is read a millisecond wider each side and each message is checked exactly below.
+      const window = { sentFrom: now - mark - this.settings.everyMs, sentBefore: now - mark + 1 };
+      let cursor: string | null = null;
+      do {
+        const page: Page<Message> = await this.messages.list(this.ws, { status: "sent", ...window, limit: batch, cursor });
+        for (const m of page.items) {
+          const attempt = lastSent(m);
+          if (!attempt || !pollable.has(attempt.channel) || !this.dueForPoll(now - attempt.at)) continue;
+          if (report.polled >= batch) {
+            skipped++;
+            continue;
+          }
+          report.polled++;
+          try {
+            const news = await this.channels.get(attempt.channel)!.poll!(attempt.providerMessageId!, attempt.messageType);
+            if (news && news.status !== "sent" && (await this.reports.apply(news, attempt.channel))) report.reported++;
+          } catch (err) {
+            // A provider that cannot answer now is asked again at the next mark; nothing else depends on it.
+            this.logger.warn({ err, channel: attempt.channel, messageId: m.id }, "delivery poll failed");
+          }
         }
-      }
-      scanned += page.items.length;
-      if (page.nextCursor === null) return;
-      cursor = page.nextCursor;
+        cursor = page.nextCursor;
+      } while (cursor !== null);
     }
+    if (skipped > 0) {
+      this.logger.warn({ skipped, batch }, "delivery polls due this run exceed dispatch.upkeep.batch; the rest wait for their next mark");
+    }
+  }
+
+  /** The poll marks, newest first: firstPollMs, then times pollFactor each, up to pollForMs. */
+  private marks(): number[] {
+    const { firstPollMs, pollFactor, pollForMs } = this.settings;
+    const out: number[] = [];
+    for (let mark = firstPollMs; mark <= pollForMs; mark *= pollFactor) out.push(mark);
+    return out;
   }
 
   /**
@@ -118,8 +139,8 @@ export class DeliveryUpkeep {
    * then times pollFactor each, up to pollForMs. Kept without state: each mark falls in exactly one run.
    */
   private dueForPoll(age: number): boolean {
-    const { firstPollMs, pollFactor, pollForMs, everyMs } = this.settings;
-    for (let mark = firstPollMs; mark <= pollForMs; mark *= pollFactor) {
+    const { everyMs } = this.settings;
+    for (const mark of this.marks()) {
       if (age >= mark && age - everyMs < mark) return true;
       if (mark > age) return false;
     }
@@ -129,4 +150,13 @@ export class DeliveryUpkeep {
   private async next(): Promise<void> {
     await this.timers.schedule({ workspaceId: this.ws, id: TIMER_ID, dueAt: this.clock.now() + this.settings.everyMs, kind: UPKEEP_TIMER, payload: {} });
   }
+}
+
+/** The message's last accepted send that a provider can be asked about. */
+function lastSent(m: Message): (Delivery & { providerMessageId: string }) | undefined {
+  for (let i = m.attempts.length - 1; i >= 0; i--) {
+    const a = m.attempts[i]!;
+    if (a.status === "sent" && a.providerMessageId !== undefined) return a as Delivery & { providerMessageId: string };
+  }
+  return undefined;
 }
