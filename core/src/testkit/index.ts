@@ -4,4 +4,4 @@ export { serviceAvailable, requireServices } from "./services.js";
 export { describeChannelConformance, sendContext, type ChannelHarness, type InjectedFailure } from "./channel-conformance.js";
 export { FakeHttpServer, type FakeHttpAnswer, type FakeHttpHandler, type RecordedRequest } from "./fake-http-server.js";
 export { startChannelPlugin, type StartChannelPluginOptions, type StartedChannelPlugin } from "./start-channel-plugin.js";
-export { describeQueueConformance, type QueueConformanceOptions, type QueueSetup } from "./queue-conformance.js";
+export { capturingLogger, describeQueueConformance, type QueueConformanceOptions, type QueueSetup } from "./queue-conformance.js";

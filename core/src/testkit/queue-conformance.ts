@@ -333,7 +333,8 @@ async function eventually(check: () => unknown, timeoutMs = 10_000): Promise<voi
   }
 }
 
-function capturingLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
+/** A pino logger whose JSON lines are kept in `lines`, for checking what a plugin logged (and at which level). */
+export function capturingLogger(level: "debug" | "info" | "warn" = "info"): { logger: Logger; lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, cb) {
@@ -341,5 +342,5 @@ function capturingLogger(): { logger: Logger; lines: Record<string, unknown>[] }
       cb();
     },
   });
-  return { logger: pino({ level: "info" }, stream), lines };
+  return { logger: pino({ level }, stream), lines };
 }

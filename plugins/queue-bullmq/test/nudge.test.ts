@@ -1,21 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it as plainIt } from "vitest";
+import { afterAll, describe, expect, it as plainIt } from "vitest";
 import { createNudge, FakeClock, PluginConfigError, sandboxChannel, silentLogger, Tokens, type Nudge } from "@nudge/core";
 import { storageMemory } from "@nudge/storage-memory";
 import { BullmqQueue, queueBullmq, type BullmqQueueConfigInput } from "@nudge/queue-bullmq";
-import { deleteKeys, REDIS, redisAvailable, uniquePrefix, whenRedis } from "./redis-test-env.js";
+import { deleteKeys, REDIS, uniquePrefix, redisSuite } from "./redis-test-env.js";
 
 const prefix = uniquePrefix();
 const started: Nudge[] = [];
-let skip: string | null = null;
-const it = whenRedis(() => skip);
+const redis = redisSuite();
+const it = redis.it;
 
-beforeAll(async () => {
-  const a = await redisAvailable();
-  skip = a === true ? null : a;
-});
 afterAll(async () => {
   for (const n of started) await n.stop();
-  if (skip === null) await deleteKeys(prefix);
+  if (redis.reachable()) await deleteKeys(prefix);
 });
 
 async function boot(workspace = "acme", config: Partial<BullmqQueueConfigInput> = {}): Promise<Nudge> {

@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect } from "vitest";
-import { capturingLogger, countKeys, deleteKeys, makeQueues, redisAvailable, sleep, uniquePrefix, whenRedis } from "./redis-test-env.js";
+import { afterAll, describe, expect } from "vitest";
+import { capturingLogger, countKeys, deleteKeys, makeQueues, sleep, uniquePrefix, redisSuite } from "./redis-test-env.js";
 
 const prefix = uniquePrefix();
 const queues = makeQueues(prefix);
-let skip: string | null = null;
-const it = whenRedis(() => skip);
+const redis = redisSuite();
+const it = redis.it;
 
-beforeAll(async () => {
-  const a = await redisAvailable();
-  skip = a === true ? null : a;
-});
 afterAll(async () => {
-  if (skip !== null) return;
+  if (!redis.reachable()) return;
   await queues.closeAll();
   await deleteKeys(prefix);
   expect(await countKeys(prefix)).toBe(0);

@@ -1,9 +1,7 @@
-import { Writable } from "node:stream";
 import { Redis } from "ioredis";
-import { pino } from "pino";
-import { it } from "vitest";
+import { beforeAll, it } from "vitest";
 import { silentLogger, type Logger } from "@nudge/core";
-import { serviceAvailable } from "@nudge/core/testkit";
+import { capturingLogger as testkitLogger, serviceAvailable } from "@nudge/core/testkit";
 import { BullmqQueue, BullmqQueueConfig, type BullmqQueueConfigInput } from "@nudge/queue-bullmq";
 
 /** The local test Redis; each run works under its own key prefix, deleted afterwards, so runs never collide. */
@@ -54,30 +52,30 @@ export function makeQueues(prefix: string) {
   };
 }
 
-/** A pino logger whose lines are kept, to check what the queue logged. */
-export function capturingLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      for (const l of chunk.toString().split("\n")) if (l.trim()) lines.push(JSON.parse(l) as Record<string, unknown>);
-      cb();
-    },
-  });
-  return { logger: pino({ level: "debug" }, stream), lines };
-}
+/** A logger whose lines are kept, at debug level: the queue's own debug lines are checked too. */
+export const capturingLogger = () => testkitLogger("debug");
 
-/** An `it` that skips with the probe's reason when Redis is absent (and fails when services are required). */
-export function whenRedis(skip: () => string | null) {
-  return (title: string, fn: () => Promise<void>, timeout?: number) =>
+/**
+ * Probes Redis once before the file's tests (registered here) and gives an `it` that skips with the probe's
+ * reason when Redis is absent (and fails when services are required). `reachable()` tells cleanup whether
+ * there is anything to clean.
+ */
+export function redisSuite() {
+  let skip: string | null = "Redis not probed yet";
+  beforeAll(async () => {
+    const a = await redisAvailable();
+    skip = a === true ? null : a;
+  });
+  const redisIt = (title: string, fn: () => Promise<void>, timeout?: number) =>
     it(
       title,
       async (ctx) => {
-        const reason = skip();
-        if (reason !== null) ctx.skip(reason);
+        if (skip !== null) ctx.skip(skip);
         await fn();
       },
       timeout,
     );
+  return { it: redisIt, reachable: () => skip === null };
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

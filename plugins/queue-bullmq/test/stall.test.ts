@@ -1,23 +1,19 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect } from "vitest";
-import { capturingLogger, deleteKeys, makeQueues, REDIS, redisAvailable, sleep, uniquePrefix, whenRedis } from "./redis-test-env.js";
+import { afterAll, describe, expect } from "vitest";
+import { capturingLogger, deleteKeys, makeQueues, REDIS, sleep, uniquePrefix, redisSuite } from "./redis-test-env.js";
 
 const prefix = uniquePrefix();
 const queues = makeQueues(prefix);
 // One partition, so the dead job and the key's next job share it; a short lock and stall check, so the test is quick.
 const stall = { concurrency: 1, lockDuration: 1_000, stalledInterval: 500 };
 const children: ChildProcess[] = [];
-let skip: string | null = null;
-const it = whenRedis(() => skip);
+const redis = redisSuite();
+const it = redis.it;
 
-beforeAll(async () => {
-  const a = await redisAvailable();
-  skip = a === true ? null : a;
-});
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
-  if (skip !== null) return;
+  if (!redis.reachable()) return;
   await queues.closeAll();
   await deleteKeys(prefix);
 });
