@@ -11,17 +11,35 @@ const twoSends: JourneyDefinitionInput = {
   ],
 };
 
-const POINTS: [string, string, (arg: unknown) => boolean][] = [
-  ["before the message insert", "messages.insert:before", () => true],
-  ["after the insert, before the provider is called", "messages.insert:after", () => true],
-  ["after the provider accepted it, before the message is updated", "messages.update:before", (m) => (m as { status: string }).status === "sent"],
-  ["after the message update, before the enrollment moves", "enrollments.update:before", (e) => (e as { stepId: string }).stepId === "bye"],
+/**
+ * Crash points of a send step: label, fault point, when it fires, and how many times the provider gets
+ * the first message in the end. A crash once the message is claimed ("sending") and before its answer
+ * is recorded settles it as failed and never resends it: the provider may have accepted it.
+ */
+type Point = [label: string, point: string, when: (arg: unknown) => boolean, firstSent: 0 | 1];
+const sentOnly = (m: unknown) => (m as { status: string }).status === "sent";
+const SHARED_POINTS: Point[] = [
+  ["after the provider accepted it, before the message is updated", "messages.update:before", sentOnly, 1],
+  ["after the message update, before the enrollment moves", "enrollments.update:before", (e) => (e as { stepId: string }).stepId === "bye", 1],
+];
+/** A store with insertClaimed: the message is first written when it is claimed. */
+const POINTS: Point[] = [
+  ["before the message is claimed (its first write)", "messages.insertClaimed:before", () => true, 1],
+  ["after the claim, before the provider is called", "messages.insertClaimed:after", () => true, 0],
+  ...SHARED_POINTS,
+];
+/** A store without it: inserted queued first, claimed later. */
+const INSERT_FIRST_POINTS: Point[] = [
+  ["before the message insert", "messages.insert:before", () => true, 1],
+  ["after the insert, before the claim", "messages.insert:after", () => true, 1],
+  ["after the claim, before the provider is called", "messages.claimSend:after", () => true, 0],
+  ...SHARED_POINTS,
 ];
 
 /** Runs one crash and the recovery; returns the provider calls and the instance that recovered. */
-async function crashAt(point: string, when: (arg: unknown) => boolean, restart: boolean) {
+async function crashAt(point: string, when: (arg: unknown) => boolean, restart: boolean, withoutInsertClaimed: boolean) {
   const faults = new Faults();
-  const stores = faultyStores(faults);
+  const stores = faultyStores(faults, { withoutInsertClaimed });
   const clock = new FakeClock("2026-03-02T00:00:00Z");
   const channels = testChannels(["sms"]);
   let nudge: Nudge = (await start({ stores, clock, channels: channels.plugin })).nudge;
@@ -41,17 +59,20 @@ async function crashAt(point: string, when: (arg: unknown) => boolean, restart: 
 }
 
 describe.each([
-  ["in the same process", false],
-  ["after a restart on the same storage", true],
-])("journeys: a crash at each point of a send step yields exactly one message (%s)", (_mode, restart) => {
-  it.each(POINTS)("%s", async (_label, point, when) => {
-    const { nudge, calls } = await crashAt(point, when, restart);
-    expect(calls.filter((c) => c.text === "paid: 9900")).toHaveLength(1);
+  ["in the same process", false, false, POINTS],
+  ["after a restart on the same storage", true, false, POINTS],
+  ["in the same process, a store without insertClaimed", false, true, INSERT_FIRST_POINTS],
+  ["after a restart, a store without insertClaimed", true, true, INSERT_FIRST_POINTS],
+] as const)("journeys: a crash at each point of a send step yields exactly one message (%s)", (_mode, restart, withoutInsertClaimed, points) => {
+  it.each(points)("%s", async (_label, point, when, firstSent) => {
+    const { nudge, calls } = await crashAt(point, when, restart, withoutInsertClaimed);
+    expect(calls.filter((c) => c.text === "paid: 9900")).toHaveLength(firstSent);
     expect(calls.filter((c) => c.text === "thanks")).toHaveLength(1);
     const log = await messagesOf(nudge);
     expect(log.filter((m) => m.stepId === "hello")).toHaveLength(1);
     // Settled either way: sent, or (provider answer lost in the crash) failed with the reason, never resent.
     expect(log.map((m) => m.status).filter((s) => s !== "sent" && s !== "failed")).toEqual([]);
+    if (firstSent === 0) expect(log.find((m) => m.stepId === "hello")?.decisions.at(-1)?.reason).toMatch(/interrupted while sending/);
     expect(log.filter((m) => m.stepId === "bye")).toHaveLength(1);
     expect((await enrollmentsOf(nudge, "payer"))[0]).toMatchObject({ state: "completed", stepId: "bye" });
     await nudge.stop();
@@ -118,8 +139,7 @@ describe("journeys: a crash in a run started by a wait's timer", () => {
   };
 
   it.each([
-    ["after the person moved to the send, before its message exists", "messages.insert:before"],
-    ["after the message was recorded, before the provider is called", "messages.insert:after"],
+    ["after the person moved to the send, before its message exists", "messages.insertClaimed:before"],
     ["after the provider accepted it, before the message is updated", "messages.update:before"],
   ])("%s: the timer fires again when its lease ends and exactly one message goes out", async (_label, point) => {
     const faults = new Faults();

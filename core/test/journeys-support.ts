@@ -162,9 +162,10 @@ export class Faults {
   }
 }
 
-function faulty<T extends object>(name: string, target: T, faults: Faults): T {
+function faulty<T extends object>(name: string, target: T, faults: Faults, hidden: readonly string[] = []): T {
   return new Proxy(target, {
     get(t, prop, receiver) {
+      if (hidden.includes(String(prop))) return undefined;
       const value = Reflect.get(t, prop, receiver) as unknown;
       if (typeof value !== "function") return value;
       return async (...args: unknown[]) => {
@@ -177,8 +178,10 @@ function faulty<T extends object>(name: string, target: T, faults: Faults): T {
   });
 }
 
-export function faultyStores(faults: Faults): Stores {
+/** Memory stores whose message and enrollment calls can crash at armed points; `withoutInsertClaimed` hides that optional method, as a store that lacks it. */
+export function faultyStores(faults: Faults, options: { withoutInsertClaimed?: boolean } = {}): Stores {
   const stores = memoryStores();
-  return { ...stores, messages: faulty("messages", stores.messages, faults), enrollments: faulty("enrollments", stores.enrollments, faults) };
+  const hidden = options.withoutInsertClaimed ? ["insertClaimed"] : [];
+  return { ...stores, messages: faulty("messages", stores.messages, faults, hidden), enrollments: faulty("enrollments", stores.enrollments, faults) };
 }
 

@@ -186,6 +186,9 @@ export type SendClaim =
   | { claimed: false; reason: "status"; status: MessageStatus }
   | { claimed: false; reason: "limit"; limitId: string; count: number };
 
+/** What `MessageStore.insertClaimed` answers: a claim, or the message already stored under the key. */
+export type InsertClaim = SendClaim | { claimed: false; reason: "duplicate"; message: Message };
+
 export interface SpendQuery {
   /** Inclusive, epoch ms, compared with each attempt's time. */
   from?: number;
@@ -208,7 +211,11 @@ export interface SpendRow {
 }
 
 export interface MessageStore {
-  /** Inserts unless (workspace, idempotencyKey) exists; returns the stored message and whether it is new. */
+  /**
+   * Inserts unless (workspace, idempotencyKey) exists; returns the stored message and whether it is new.
+   * A message already stored under the key with the same id counts as inserted: a retried insert (after
+   * a connection lost at commit) must not look like somebody else's message.
+   */
   insert(message: Message): Promise<{ message: Message; inserted: boolean }>;
   get(ws: string, id: string): Promise<Message | null>;
   getByKey(ws: string, idempotencyKey: string): Promise<Message | null>;
@@ -227,6 +234,14 @@ export interface MessageStore {
    * across concurrent sends and, with a shared database, across processes.
    */
   claimSend(message: Message, limits: SendLimit[]): Promise<SendClaim>;
+  /**
+   * Optional: `insert` and `claimSend` in one atomic step, for a message not stored yet (status
+   * "sending"): stores it only if its idempotency key is free and every limit counts fewer than `max`
+   * messages. A taken key answers "duplicate" with the stored message (nothing is written); a reached
+   * limit stores nothing. A message already stored under the key with the same id (a retried call)
+   * counts as claimed. Without it the dispatcher inserts first and claims later: one write more per send.
+   */
+  insertClaimed?(message: Message, limits: SendLimit[]): Promise<InsertClaim>;
   /** Cost aggregate over attempts (see SpendRow); rows in no particular order. */
   spend(ws: string, query: SpendQuery): Promise<SpendRow[]>;
   /** Identity merge: messages of one profile now belong to another. */

@@ -12,6 +12,7 @@ import type {
   TemplateStore,
   TimerStore,
 } from "../ports/stores.js";
+import type { Message } from "../domain/message.js";
 import type { PluginSpec } from "../plugin.js";
 import { createNudge } from "../engine/create-nudge.js";
 import type { Nudge } from "../engine/nudge.js";
@@ -404,6 +405,31 @@ export function describeStorageConformance(name: string, make: () => PluginSpec 
         expect(await s.messages.findByProviderMessageId(B, "prov-42")).toBeNull();
       });
 
+      test("lookup by provider id follows the stored attempts, whichever write stored them", async () => {
+        const attempt = (n: number, providerMessageId: string) => ({ attempt: n, channel: "sms", provider: "solapi", at: 1_000 + n, status: "retrying" as const, providerMessageId });
+        const m = aMessage(A, "p-msg-prov", { attempts: [attempt(1, "prov-ins")] });
+        await s.messages.insert(m);
+        expect((await s.messages.findByProviderMessageId(A, "prov-ins"))?.id).toBe(m.id);
+        const claimed = { ...m, status: "sending" as const, attempts: [attempt(1, "prov-ins"), attempt(2, "prov-claim")] };
+        // A claim needs the attempts the stored copy has: store the second one first, as a retry would.
+        await s.messages.update({ ...m, attempts: claimed.attempts, status: "queued" });
+        expect(await s.messages.claimSend({ ...claimed, attempts: [...claimed.attempts, attempt(3, "prov-3")] }, [])).toMatchObject({ claimed: false });
+        expect(await s.messages.claimSend(claimed, [])).toEqual({ claimed: true });
+        expect((await s.messages.findByProviderMessageId(A, "prov-claim"))?.id).toBe(m.id);
+        // Update replaces the message: an attempt it no longer holds no longer finds it.
+        await s.messages.update({ ...m, status: "sent", attempts: [attempt(1, "prov-other")] });
+        expect((await s.messages.findByProviderMessageId(A, "prov-other"))?.id).toBe(m.id);
+        expect(await s.messages.findByProviderMessageId(A, "prov-ins")).toBeNull();
+        expect(await s.messages.findByProviderMessageId(A, "prov-claim")).toBeNull();
+      });
+
+      test("insert of a message already stored under its own id (a retried insert) reports it inserted", async () => {
+        const m = aMessage(A, "p-msg-retry", { idempotencyKey: "retry:1" });
+        expect((await s.messages.insert(m)).inserted).toBe(true);
+        expect(await s.messages.insert(m)).toEqual({ inserted: true, message: m });
+        expect((await s.messages.insert({ ...m, id: "someone-else" })).inserted).toBe(false);
+      });
+
       test("list filters and pages newest first; countSent for caps", async () => {
         const pid = "p-list";
         for (let i = 0; i < 5; i++) {
@@ -571,6 +597,52 @@ export function describeStorageConformance(name: string, make: () => PluginSpec 
         const results = await Promise.all(ms.map((m) => s.messages.claimSend({ ...m, status: "sending", updatedAt: 9_000 }, [{ id: "cap", max: 2, since: 0 }])));
         expect(results.filter((r) => r.claimed)).toHaveLength(2);
         expect(results.filter((r) => !r.claimed && r.reason === "limit")).toHaveLength(48);
+      });
+
+      test("insertClaimed (when offered): stores a new message as claimed, answers a taken key with the stored one, a reached limit with nothing stored", async () => {
+        const store = s.messages;
+        if (!store.insertClaimed) return;
+        const pid = "p-new-claim";
+        const sending = (over: Partial<Message> = {}) => aMessage(A, pid, { status: "sending", sentAt: null, updatedAt: 9_000, ...over });
+        const cap = [{ id: "cap", max: 1, since: 0, channel: "sms" }];
+        const first = sending({ idempotencyKey: "new:1" });
+        expect(await store.insertClaimed(first, cap)).toEqual({ claimed: true });
+        expect(await store.get(A, first.id)).toEqual(first);
+        expect(await store.getByKey(A, "new:1")).toEqual(first);
+        // A retried call finds its own row: still a claim, nothing doubled.
+        expect(await store.insertClaimed(first, cap)).toEqual({ claimed: true });
+        // The key is taken: the stored message comes back, and nothing is written, under any limit.
+        const twin = sending({ idempotencyKey: "new:1", content: { sms: { text: "other" } } });
+        expect(await store.insertClaimed(twin, [])).toEqual({ claimed: false, reason: "duplicate", message: first });
+        expect(await store.insertClaimed(twin, cap)).toEqual({ claimed: false, reason: "duplicate", message: first });
+        expect(await store.get(A, twin.id)).toBeNull();
+        // The first one, sending, counts toward the cap: a second key is refused and not stored.
+        const second = sending({ idempotencyKey: "new:2" });
+        expect(await store.insertClaimed(second, cap)).toEqual({ claimed: false, reason: "limit", limitId: "cap", count: 1 });
+        expect(await store.get(A, second.id)).toBeNull();
+        expect(await store.getByKey(A, "new:2")).toBeNull();
+        // A limit counts only its channel's messages; provider ids given with the message are looked up like any others.
+        const email = sending({ idempotencyKey: "new:3", channel: "email", attempts: [{ attempt: 1, channel: "email", provider: "smtp", at: 8_000, status: "retrying", providerMessageId: "prov-new-3" }] });
+        expect(await store.insertClaimed(email, [{ ...cap[0]!, channel: "email" }])).toEqual({ claimed: true });
+        expect((await store.findByProviderMessageId(A, "prov-new-3"))?.id).toBe(email.id);
+        // Workspaces do not share keys.
+        expect(await store.insertClaimed({ ...sending({ idempotencyKey: "new:1" }), workspaceId: B }, cap)).toEqual({ claimed: true });
+      });
+
+      test("insertClaimed (when offered) is atomic: 50 concurrent new messages under a limit of 2 store exactly 2, and one key stores once", async () => {
+        const store = s.messages;
+        if (!store.insertClaimed) return;
+        const ms = Array.from({ length: 50 }, () => aMessage(A, "p-new-race", { status: "sending", updatedAt: 9_000 }));
+        const results = await Promise.all(ms.map((m) => store.insertClaimed!(m, [{ id: "cap", max: 2, since: 0 }])));
+        expect(results.filter((r) => r.claimed)).toHaveLength(2);
+        expect(results.filter((r) => !r.claimed && r.reason === "limit")).toHaveLength(48);
+        expect((await store.list(A, { profileId: "p-new-race", limit: 100 })).items).toHaveLength(2);
+        // 20 concurrent calls with one key, for different people (no shared lock): one claim, 19 duplicates of it.
+        const same = Array.from({ length: 20 }, (_, i) => aMessage(A, `p-same-key-${i}`, { idempotencyKey: "same:key", status: "sending", updatedAt: 9_000 }));
+        const answers = await Promise.all(same.map((m) => store.insertClaimed!(m, [])));
+        const winner = same[answers.findIndex((r) => r.claimed)]!;
+        expect(answers.filter((r) => r.claimed)).toHaveLength(1);
+        expect(answers.filter((r) => !r.claimed && r.reason === "duplicate" && r.message.id === winner.id)).toHaveLength(19);
       });
 
       test("spend groups costed attempts by journey, step, channel and currency", async () => {

@@ -1,4 +1,4 @@
-import type { Message, MessageCountQuery, MessageQuery, MessageStore, Page, SendClaim, SendLimit, SpendQuery, SpendRow } from "@nudge/core";
+import type { InsertClaim, Message, MessageCountQuery, MessageQuery, MessageStore, Page, SendClaim, SendLimit, SpendQuery, SpendRow } from "@nudge/core";
 import { copyMessage, copyMessageInto } from "./message-copy.js";
 import { paginate, Scoped } from "./util.js";
 
@@ -15,11 +15,9 @@ export class MemoryMessageStore implements MessageStore {
   async insert(message: Message): Promise<{ message: Message; inserted: boolean }> {
     const keys = this.byKey.of(message.workspaceId);
     const existingId = keys.get(message.idempotencyKey);
-    if (existingId !== undefined) return { message: copyMessage(this.rows.of(message.workspaceId).get(existingId)!), inserted: false };
-    keys.set(message.idempotencyKey, message.id);
-    const row = copyMessage(message);
-    this.rows.of(message.workspaceId).set(message.id, row);
-    this.indexProfile(message.workspaceId, message.profileId, row);
+    // The same id under the key is this message, stored by an earlier try of this insert.
+    if (existingId !== undefined) return { message: copyMessage(this.rows.of(message.workspaceId).get(existingId)!), inserted: existingId === message.id };
+    this.add(message);
     // The caller's own object back: the row is a copy, so nothing is shared, and a second copy would be waste.
     return { message, inserted: true };
   }
@@ -80,23 +78,47 @@ export class MemoryMessageStore implements MessageStore {
     if ((stored.status !== "queued" && stored.status !== "deferred") || stored.attempts.length !== message.attempts.length) {
       return { claimed: false, reason: "status", status: stored.status };
     }
-    if (limits.length > 0) {
-      // One pass over the person's messages counts every limit; the first limit reached, in order, refuses.
-      const counts = limits.map(() => 0);
-      const mine = this.byProfile.of(message.workspaceId).get(message.profileId) ?? [];
-      // An array walked by index: no iterator object per claim, as a Set's for-of would make.
-      for (let r = 0; r < mine.length; r++) {
-        const m = mine[r]!;
-        // Cheapest test first: rows are scattered in memory, so each field read may miss the cache.
-        if (m === stored || !mayCount(m) || m.profileId !== message.profileId) continue;
-        for (let i = 0; i < limits.length; i++) if (countsToward(m, limits[i]!)) counts[i]!++;
-      }
-      for (let i = 0; i < limits.length; i++) {
-        if (counts[i]! >= limits[i]!.max) return { claimed: false, reason: "limit", limitId: limits[i]!.id, count: counts[i]! };
-      }
-    }
+    const limited = this.limitReached(message, limits, stored);
+    if (limited) return limited;
     this.write(rows, message);
     return { claimed: true };
+  }
+
+  async insertClaimed(message: Message, limits: SendLimit[]): Promise<InsertClaim> {
+    // As claimSend: no await between the checks and the write.
+    const existingId = this.byKey.of(message.workspaceId).get(message.idempotencyKey);
+    if (existingId === message.id) return { claimed: true };
+    if (existingId !== undefined) return { claimed: false, reason: "duplicate", message: copyMessage(this.rows.of(message.workspaceId).get(existingId)!) };
+    const limited = this.limitReached(message, limits, null);
+    if (limited) return limited;
+    this.add(message);
+    return { claimed: true };
+  }
+
+  /** Stores a copy of a message whose key is free. */
+  private add(message: Message): void {
+    this.byKey.of(message.workspaceId).set(message.idempotencyKey, message.id);
+    const row = copyMessage(message);
+    this.rows.of(message.workspaceId).set(message.id, row);
+    this.indexProfile(message.workspaceId, message.profileId, row);
+  }
+
+  /** The first limit (in order) the person's other messages reach, counted in one pass; null if none. */
+  private limitReached(message: Message, limits: SendLimit[], stored: Message | null): SendClaim | null {
+    if (limits.length === 0) return null;
+    const counts = limits.map(() => 0);
+    const mine = this.byProfile.of(message.workspaceId).get(message.profileId) ?? [];
+    // An array walked by index: no iterator object per claim, as a Set's for-of would make.
+    for (let r = 0; r < mine.length; r++) {
+      const m = mine[r]!;
+      // Cheapest test first: rows are scattered in memory, so each field read may miss the cache.
+      if (m === stored || !mayCount(m) || m.profileId !== message.profileId) continue;
+      for (let i = 0; i < limits.length; i++) if (countsToward(m, limits[i]!)) counts[i]!++;
+    }
+    for (let i = 0; i < limits.length; i++) {
+      if (counts[i]! >= limits[i]!.max) return { claimed: false, reason: "limit", limitId: limits[i]!.id, count: counts[i]! };
+    }
+    return null;
   }
 
   async spend(ws: string, q: SpendQuery): Promise<SpendRow[]> {

@@ -15,18 +15,47 @@ function personLock(ws: string, profileId: string): string {
  * one person — in this process or another — count each other's committed "sending" rows.
  */
 export async function checkClaim(q: Queryable, message: Message, limits: SendLimit[]): Promise<SendClaim> {
-  await q.query("SELECT pg_advisory_xact_lock($1::bigint)", [personLock(message.workspaceId, message.profileId)]);
-  const [stored] = await q.query<{ status: Message["status"]; n: number }>(
-    "SELECT status, jsonb_array_length(attempts) AS n FROM messages WHERE workspace_id = $1 AND id = $2 FOR UPDATE",
-    [message.workspaceId, message.id],
+  await lockPerson(q, message);
+  // The stored copy and every limit's count in one round trip.
+  const params: unknown[] = [message.workspaceId, message.id];
+  const [stored] = await q.query<{ status: Message["status"]; n: number } & Counts>(
+    `SELECT status, jsonb_array_length(attempts) AS n${countColumns(params, message, limits)} FROM messages WHERE workspace_id = $1 AND id = $2 FOR UPDATE`,
+    params,
   );
-  const refused = claimRefusedByStatus(stored, message);
-  if (refused) return refused;
-  for (const limit of limits) {
-    const where = whereCountedByLimit(new Where("$n"), message, limit, columns);
-    const [row] = await q.query<{ n: number }>(`SELECT COUNT(*) AS n FROM messages WHERE ${where}`, where.params);
-    const count = row?.n ?? 0;
-    if (count >= limit.max) return { claimed: false, reason: "limit", limitId: limit.id, count };
+  return claimRefusedByStatus(stored, message) ?? limitVerdict(stored!, limits);
+}
+
+/**
+ * checkClaim for a message not stored yet (MessageStore.insertClaimed): the id holding its key, if any,
+ * else the limits' verdict. The caller inserts on a claim, in the same transaction.
+ */
+export async function checkNewClaim(q: Queryable, message: Message, limits: SendLimit[]): Promise<SendClaim | { taken: string }> {
+  await lockPerson(q, message);
+  const params: unknown[] = [message.workspaceId, message.idempotencyKey];
+  const [row] = await q.query<{ taken: string | null } & Counts>(
+    `SELECT (SELECT id FROM messages WHERE workspace_id = $1 AND idempotency_key = $2) AS taken${countColumns(params, message, limits)}`,
+    params,
+  );
+  return row!.taken !== null ? { taken: row!.taken } : limitVerdict(row!, limits);
+}
+
+type Counts = Record<`c${number}`, number>;
+
+// Its own statement: the next one's snapshot must be taken after the lock is held.
+async function lockPerson(q: Queryable, message: Message): Promise<void> {
+  await q.query("SELECT pg_advisory_xact_lock($1::bigint)", [personLock(message.workspaceId, message.profileId)]);
+}
+
+/** One column per limit, `c0`, `c1`…: the count of the person's other messages against it (parameters added to `params`). */
+function countColumns(params: unknown[], message: Message, limits: SendLimit[]): string {
+  return limits.map((limit, i) => `, (SELECT COUNT(*)::int FROM messages WHERE ${whereCountedByLimit(new Where("$n", params), message, limit, columns)}) AS c${i}`).join("");
+}
+
+/** The first limit (in order) its count reaches refuses; else a claim. */
+function limitVerdict(counts: Counts, limits: SendLimit[]): SendClaim {
+  for (let i = 0; i < limits.length; i++) {
+    const count = counts[`c${i}`] ?? 0;
+    if (count >= limits[i]!.max) return { claimed: false, reason: "limit", limitId: limits[i]!.id, count };
   }
   return { claimed: true };
 }

@@ -1,27 +1,67 @@
-import type { Message, MessageCountQuery, MessageQuery, MessageStore, Page, SendClaim, SendLimit, SpendQuery, SpendRow } from "@nudge/core";
+import type { InsertClaim, Message, MessageCountQuery, MessageQuery, MessageStore, Page, SendClaim, SendLimit, SpendQuery, SpendRow } from "@nudge/core";
 import { decodeCursor, MESSAGE_COLUMN_NAMES, TimeIdCursor, toPage, Where, whereListed, whereSent, type MessageRow } from "@nudge/storage-sql-common";
 import { codec, columns, type PgColumns } from "./codec.js";
 import type { PgDatabase, Queryable } from "./pg-database.js";
-import { checkClaim, spend } from "./pg-message-reports.js";
+import { checkClaim, checkNewClaim, spend } from "./pg-message-reports.js";
 
 type Row = MessageRow<PgColumns>;
 
 const COLUMNS = MESSAGE_COLUMN_NAMES.join(", ");
 const PLACEHOLDERS = MESSAGE_COLUMN_NAMES.map((_, i) => `$${i + 1}`).join(", ");
 const M = MESSAGE_COLUMN_NAMES.map((c) => `m.${c}`).join(", ");
+/** The parameter after a message's columns: its provider ids (see providerIds). */
+const PROVIDER_IDS = MESSAGE_COLUMN_NAMES.length + 1;
+/** Completed by `FROM <cte> CROSS JOIN unnest(ids) AS p`: the CTE's row id with each provider id. */
+const INSERT_PROVIDER_IDS = "INSERT INTO message_provider_ids (workspace_id, provider_message_id, message_id) SELECT $1, p, id";
+
+/** The distinct provider ids of a message's attempts (an empty array adds none). */
+function providerIds(m: Message): string[] {
+  const ids: string[] = [];
+  for (const a of m.attempts) if (a.providerMessageId !== undefined && !ids.includes(a.providerMessageId)) ids.push(a.providerMessageId);
+  return ids;
+}
 
 /** The message log: one row per logical message, its attempts and policy decisions as JSONB. */
 export class PgMessageStore implements MessageStore {
   constructor(private readonly db: PgDatabase) {}
 
   async insert(message: Message): Promise<{ message: Message; inserted: boolean }> {
-    const inserted = await this.db.tx(async (q) => {
-      const rows = await q.query(`INSERT INTO messages (${COLUMNS}) VALUES (${PLACEHOLDERS}) ON CONFLICT (workspace_id, idempotency_key) DO NOTHING RETURNING 1`, codec.messageParams(message));
-      if (rows.length === 1) await this.indexProviderIds(q, message);
-      return rows.length === 1;
+    // The caller's own object back when it is stored: the row is serialised, so nothing is shared.
+    if (await this.add(this.db, message)) return { message, inserted: true };
+    const stored = await this.getByKey(message.workspaceId, message.idempotencyKey);
+    // Our own row: a retry after a connection lost at COMMIT finds what the first try stored.
+    if (stored?.id === message.id) return { message, inserted: true };
+    return { message: stored ?? structuredClone(message), inserted: false };
+  }
+
+  async insertClaimed(message: Message, limits: SendLimit[]): Promise<InsertClaim> {
+    const verdict = await this.db.tx(async (q) => {
+      const v = await checkNewClaim(q, message, limits);
+      // The key may also be taken by another person's concurrent insert, which this person's lock does not hold back.
+      if ("taken" in v) return v;
+      if (v.claimed && !(await this.add(q, message))) return { taken: "" };
+      return v;
     });
-    if (inserted) return { message: structuredClone(message), inserted };
-    return { message: (await this.getByKey(message.workspaceId, message.idempotencyKey)) ?? structuredClone(message), inserted };
+    if (!("taken" in verdict)) return verdict;
+    // A retried transaction whose first try committed finds its own id under the key.
+    if (verdict.taken === message.id) return { claimed: true };
+    const stored = await this.getByKey(message.workspaceId, message.idempotencyKey);
+    if (stored?.id === message.id) return { claimed: true };
+    return stored ? { claimed: false, reason: "duplicate", message: stored } : { claimed: false, reason: "status", status: "failed" };
+  }
+
+  /**
+   * Inserts the row and its provider ids unless its key is taken, in one statement (atomic on its own,
+   * so no BEGIN and COMMIT round trips outside a transaction); whether it did.
+   */
+  private async add(q: Queryable, message: Message): Promise<boolean> {
+    const [r] = await q.query<{ n: number }>(
+      `WITH ins AS (INSERT INTO messages (${COLUMNS}) VALUES (${PLACEHOLDERS}) ON CONFLICT (workspace_id, idempotency_key) DO NOTHING RETURNING id),
+         ids AS (${INSERT_PROVIDER_IDS} FROM ins CROSS JOIN unnest($${PROVIDER_IDS}::text[]) AS p ON CONFLICT DO NOTHING)
+       SELECT COUNT(*)::int AS n FROM ins`,
+      [...codec.messageParams(message), providerIds(message)],
+    );
+    return r?.n === 1;
   }
 
   async get(ws: string, id: string): Promise<Message | null> {
@@ -33,7 +73,7 @@ export class PgMessageStore implements MessageStore {
   }
 
   async update(message: Message): Promise<void> {
-    await this.db.tx((q) => this.upsert(q, message));
+    await this.upsert(this.db, message);
   }
 
   async claimSend(message: Message, limits: SendLimit[]): Promise<SendClaim> {
@@ -52,25 +92,19 @@ export class PgMessageStore implements MessageStore {
     await this.db.query("UPDATE messages SET profile_id = $3 WHERE workspace_id = $1 AND profile_id = $2", [ws, fromProfileId, toProfileId]);
   }
 
-  /** Inside a transaction: replaces the row and its provider ids. */
+  /**
+   * Replaces the row and adds its new provider ids, in one statement (atomic on its own, or part of the
+   * caller's transaction). Attempts only ever grow, so ids are added, never deleted here; a lookup by
+   * provider id still checks the row's attempts (see findByProviderMessageId), so a replaced row that
+   * dropped an attempt is not found through it.
+   */
   private async upsert(q: Queryable, message: Message): Promise<void> {
     await q.query(
-      `INSERT INTO messages (${COLUMNS}) VALUES (${PLACEHOLDERS})
-       ON CONFLICT (workspace_id, id) DO UPDATE SET ${MESSAGE_COLUMN_NAMES.slice(2).map((c) => `${c} = EXCLUDED.${c}`).join(", ")}`,
-      codec.messageParams(message),
+      `WITH up AS (INSERT INTO messages (${COLUMNS}) VALUES (${PLACEHOLDERS})
+         ON CONFLICT (workspace_id, id) DO UPDATE SET ${MESSAGE_COLUMN_NAMES.slice(2).map((c) => `${c} = EXCLUDED.${c}`).join(", ")} RETURNING id)
+       ${INSERT_PROVIDER_IDS} FROM up CROSS JOIN unnest($${PROVIDER_IDS}::text[]) AS p ON CONFLICT DO NOTHING`,
+      [...codec.messageParams(message), providerIds(message)],
     );
-    await q.query("DELETE FROM message_provider_ids WHERE workspace_id = $1 AND message_id = $2", [message.workspaceId, message.id]);
-    await this.indexProviderIds(q, message);
-  }
-
-  private async indexProviderIds(q: Queryable, m: Message): Promise<void> {
-    const ids = [...new Set(m.attempts.flatMap((a) => (a.providerMessageId === undefined ? [] : [a.providerMessageId])))];
-    if (ids.length === 0) return;
-    await q.query("INSERT INTO message_provider_ids (workspace_id, provider_message_id, message_id) SELECT $1, p, $3 FROM unnest($2::text[]) AS p ON CONFLICT DO NOTHING", [
-      m.workspaceId,
-      ids,
-      m.id,
-    ]);
   }
 
   async list(ws: string, q: MessageQuery): Promise<Page<Message>> {
@@ -93,7 +127,7 @@ export class PgMessageStore implements MessageStore {
   async findByProviderMessageId(ws: string, providerMessageId: string): Promise<Message | null> {
     return this.one(
       `SELECT ${M} FROM message_provider_ids p JOIN messages m ON m.workspace_id = p.workspace_id AND m.id = p.message_id
-       WHERE p.workspace_id = $1 AND p.provider_message_id = $2 LIMIT 1`,
+       WHERE p.workspace_id = $1 AND p.provider_message_id = $2 AND m.attempts @> jsonb_build_array(jsonb_build_object('providerMessageId', $2::text)) LIMIT 1`,
       [ws, providerMessageId],
     );
   }

@@ -5,10 +5,16 @@ export type Placeholders = "?" | "$n";
 
 /** Builds a WHERE clause and its parameters, in order. Clauses are written with `?` on every backend. */
 export class Where {
-  readonly params: unknown[] = [];
   private readonly parts: string[] = [];
 
-  constructor(private readonly placeholders: Placeholders) {}
+  /**
+   * `params` may be shared by several Wheres that go into one statement (subqueries): each numbers its
+   * `$n` after the parameters already there.
+   */
+  constructor(
+    private readonly placeholders: Placeholders,
+    readonly params: unknown[] = [],
+  ) {}
 
   /** `add("profile_id = ?", v)`: with `$n` placeholders each `?` becomes the next `$n`. */
   add(clause: string, ...values: unknown[]): this {

@@ -12,8 +12,11 @@ export function checkClaim(db: SqliteDatabase, message: Message, limits: SendLim
   const stored = db.stmt("SELECT status, json_array_length(attempts) AS n FROM messages WHERE workspace_id = ? AND id = ?").get(message.workspaceId, message.id) as
     | { status: Message["status"]; n: number }
     | undefined;
-  const refused = claimRefusedByStatus(stored, message);
-  if (refused) return refused;
+  return claimRefusedByStatus(stored, message) ?? checkLimits(db, message, limits);
+}
+
+/** The first limit (in order) the person's other messages reach, or a claim. Inside the caller's write transaction. */
+export function checkLimits(db: SqliteDatabase, message: Message, limits: SendLimit[]): SendClaim {
   for (const limit of limits) {
     const where = whereCountedByLimit(new Where("?"), message, limit, columns);
     const count = db.stmt(`SELECT COUNT(*) FROM messages WHERE ${where}`).pluck().get(...where.params) as number;

@@ -1,8 +1,8 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
-import type { Message, MessageCountQuery, MessageQuery, MessageStore, Page, SendClaim, SendLimit, SpendQuery, SpendRow } from "@nudge/core";
+import type { InsertClaim, Message, MessageCountQuery, MessageQuery, MessageStore, Page, SendClaim, SendLimit, SpendQuery, SpendRow } from "@nudge/core";
 import { decodeCursor, MESSAGE_COLUMN_NAMES, TimeIdCursor, toPage, Where, whereListed, whereSent, type MessageRow } from "@nudge/storage-sql-common";
 import { codec, columns, type SqliteColumns } from "./codec.js";
-import { checkClaim, spend } from "./sqlite-message-reports.js";
+import { checkClaim, checkLimits, spend } from "./sqlite-message-reports.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
 
 type Row = MessageRow<SqliteColumns>;
@@ -17,13 +17,13 @@ export class SqliteMessageStore implements MessageStore {
   constructor(private readonly db: SqliteDatabase) {}
 
   async insert(message: Message): Promise<{ message: Message; inserted: boolean }> {
-    const inserted = await this.db.write(() => {
-      const n = this.db.stmt(`INSERT INTO messages (${COLUMNS}) VALUES (${PLACEHOLDERS}) ON CONFLICT (workspace_id, idempotency_key) DO NOTHING`).run(...codec.messageParams(message)).changes;
-      if (n === 1) this.indexProviderIds(message);
-      return n === 1;
-    });
-    if (inserted) return { message: structuredClone(message), inserted };
-    return { message: (await this.getByKey(message.workspaceId, message.idempotencyKey)) ?? structuredClone(message), inserted };
+    const inserted = await this.db.write(() => this.add(message));
+    // The caller's own object back when it is stored: the row is serialised, so nothing is shared.
+    if (inserted) return { message, inserted };
+    const stored = await this.getByKey(message.workspaceId, message.idempotencyKey);
+    // Our own row, stored by an earlier try of this insert.
+    if (stored?.id === message.id) return { message, inserted: true };
+    return { message: stored ?? structuredClone(message), inserted };
   }
 
   async get(ws: string, id: string): Promise<Message | null> {
@@ -46,6 +46,26 @@ export class SqliteMessageStore implements MessageStore {
     });
   }
 
+  async insertClaimed(message: Message, limits: SendLimit[]): Promise<InsertClaim> {
+    // null: the key is taken. The INSERT checks it (ON CONFLICT) on the common path; a refusal, rarer, looks it up.
+    const claim = await this.db.write(() => {
+      const verdict = checkLimits(this.db, message, limits);
+      if (verdict.claimed) return this.add(message) ? verdict : null;
+      return this.db.stmt("SELECT 1 FROM messages WHERE workspace_id = ? AND idempotency_key = ?").get(message.workspaceId, message.idempotencyKey) ? null : verdict;
+    });
+    if (claim) return claim;
+    const stored = await this.getByKey(message.workspaceId, message.idempotencyKey);
+    if (stored?.id === message.id) return { claimed: true };
+    return stored ? { claimed: false, reason: "duplicate", message: stored } : { claimed: false, reason: "status", status: "failed" };
+  }
+
+  /** Inside a write transaction: inserts the row and its provider ids unless its key is taken; whether it did. */
+  private add(message: Message): boolean {
+    const n = this.db.stmt(`INSERT INTO messages (${COLUMNS}) VALUES (${PLACEHOLDERS}) ON CONFLICT (workspace_id, idempotency_key) DO NOTHING`).run(...codec.messageParams(message)).changes;
+    if (n === 1) this.indexProviderIds(message);
+    return n === 1;
+  }
+
   async spend(ws: string, query: SpendQuery): Promise<SpendRow[]> {
     return spend(this.db, ws, query);
   }
@@ -54,12 +74,15 @@ export class SqliteMessageStore implements MessageStore {
     await this.db.write(() => this.db.stmt("UPDATE messages SET profile_id = ? WHERE workspace_id = ? AND profile_id = ?").run(toProfileId, ws, fromProfileId));
   }
 
-  /** Inside a write transaction: replaces the row and its provider ids. */
+  /**
+   * Inside a write transaction: replaces the row and adds its new provider ids. Attempts only ever grow,
+   * so ids are added, never deleted here; a lookup by provider id still checks the row's attempts (see
+   * findByProviderMessageId), so a replaced row that dropped an attempt is not found through it.
+   */
   private upsert(message: Message): void {
     this.db
       .stmt(`INSERT INTO messages (${COLUMNS}) VALUES (${PLACEHOLDERS}) ON CONFLICT (workspace_id, id) DO UPDATE SET ${UPDATABLE.map((c) => `${c} = excluded.${c}`).join(", ")}`)
       .run(...codec.messageParams(message));
-    this.db.stmt("DELETE FROM message_provider_ids WHERE workspace_id = ? AND message_id = ?").run(message.workspaceId, message.id);
     this.indexProviderIds(message);
   }
 
@@ -88,8 +111,10 @@ export class SqliteMessageStore implements MessageStore {
     return this.one(
       `SELECT ${M} FROM message_provider_ids p
        JOIN messages m ON m.workspace_id = p.workspace_id AND m.id = p.message_id
-       WHERE p.workspace_id = ? AND p.provider_message_id = ? LIMIT 1`,
+       WHERE p.workspace_id = ? AND p.provider_message_id = ?
+         AND EXISTS (SELECT 1 FROM json_each(m.attempts) a WHERE json_extract(a.value, '$.providerMessageId') = ?) LIMIT 1`,
       ws,
+      providerMessageId,
       providerMessageId,
     );
   }

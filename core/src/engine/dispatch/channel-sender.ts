@@ -6,7 +6,7 @@ import type { Channel, Prepared, SendContext, SendResult } from "../../ports/cha
 import type { Clock } from "../../ports/clock.js";
 import type { Logger } from "../../ports/logger.js";
 import type { PolicyContext } from "../../ports/policy.js";
-import type { MessageStore, SendLimit } from "../../ports/stores.js";
+import type { MessageStore, SendClaim, SendLimit } from "../../ports/stores.js";
 import { Tokens } from "../../tokens.js";
 import type { ChannelRegistry } from "../channel-registry.js";
 import type { Hooks } from "../hooks.js";
@@ -14,7 +14,7 @@ import { ChannelRegistryToken } from "../engine-tokens.js";
 import type { NudgeOptionsResolved } from "../options.js";
 import { ProfileService } from "../profiles/profile-service.js";
 import { backoffDelay } from "./backoff.js";
-import { MessageLog } from "./message-log.js";
+import { DuplicateDraft, MessageLog } from "./message-log.js";
 import { PolicyRunner, type OwnedLimit, type PolicyPass } from "./policy-runner.js";
 import { ProviderLimiter } from "./provider-limiter.js";
 import { Verdicts } from "./verdicts.js";
@@ -62,7 +62,7 @@ export class ChannelSender {
     const before = message.status;
     message.status = "sending";
     message.updatedAt = this.clock.now();
-    const claim = await this.messages.claimSend(message, r.sendLimits);
+    const claim = this.log.isDraft(message) ? await this.claimDraft(message, r.sendLimits) : await this.messages.claimSend(message, r.sendLimits);
     if (!claim.claimed) {
       if (claim.reason === "status") {
         // Another worker holds or finished this message: leave it to them.
@@ -91,6 +91,14 @@ export class ChannelSender {
     await this.log.finish(message, result.status === "delivered" ? "delivered" : "sent");
     if (result.invalidContacts) for (const dead of result.invalidContacts) await this.profiles.invalidateContact(profile.id, dead.key, dead.reason);
     return "done";
+  }
+
+  /** A draft's claim: inserted and claimed in one write (see MessageStore.insertClaimed). */
+  private async claimDraft(message: Message, limits: SendLimit[]): Promise<SendClaim> {
+    const claim = await this.messages.insertClaimed!(message, limits);
+    if (claim.claimed) this.log.stored(message);
+    else if (claim.reason === "duplicate") throw new DuplicateDraft(claim.message);
+    return claim;
   }
 
   /** Everything before the claim; synchronous unless a policy or a failure needs a promise. */

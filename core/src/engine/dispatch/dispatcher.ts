@@ -10,7 +10,7 @@ import { TemplateAbort, type TemplateRenderer, type TemplateScope } from "../../
 import type { NudgeOptionsResolved } from "../options.js";
 import { ChannelSender } from "./channel-sender.js";
 import { MessageIds } from "./message-ids.js";
-import { MessageLog } from "./message-log.js";
+import { DuplicateDraft, MessageLog } from "./message-log.js";
 import { SendTimeRecheck } from "./send-time-recheck.js";
 
 export { MESSAGE_RESUME_TIMER } from "./message-log.js";
@@ -86,9 +86,23 @@ export class Dispatcher {
       updatedAt: now,
       sentAt: null,
     };
+    if (this.messages.insertClaimed !== undefined) {
+      // Not stored before its first write: the claim inserts it (one write less per send), and a
+      // refusal or failure inserts it with its reason. A taken key shows there as DuplicateDraft.
+      this.log.draft(draft);
+      try {
+        return await this.send(draft, req);
+      } catch (e) {
+        if (!(e instanceof DuplicateDraft)) throw e;
+        return this.found(e.stored, req, this.clock.now());
+      }
+    }
     const { message, inserted } = await this.messages.insert(draft);
-    if (!inserted && !this.stalledBeforeRender(message, now)) return this.recover(message, req.profile, now);
+    return inserted ? this.send(message, req) : this.found(message, req, now);
+  }
 
+  /** Renders the chain and walks it until a channel settles the message. */
+  private async send(message: Message, req: DispatchRequest): Promise<Message> {
     try {
       // Content given inline (no stored template to read) renders without a promise.
       message.content = this.needsTemplates(req) ? await this.renderChain(req) : this.renderInline(req);
@@ -107,6 +121,11 @@ export class Dispatcher {
       if ((await this.sender.try(message, req.profile)) === "done") return message;
     }
     return this.exhausted(message);
+  }
+
+  /** The message already recorded under the request's key. */
+  private found(message: Message, req: DispatchRequest, now: number): Promise<Message> {
+    return this.stalledBeforeRender(message, now) ? this.send(message, req) : this.recover(message, req.profile, now);
   }
 
   /** Continues a deferred or retrying message (timer "message.resume"), re-checking it first. */
@@ -148,8 +167,10 @@ export class Dispatcher {
       this.log.decide(message, "dispatch", "drop", "interrupted while sending; not resent to avoid a duplicate");
       return this.log.finish(message, "failed");
     }
-    // Queued: being rendered by the first caller, or waiting for its retry timer.
+    // Queued: being rendered or between channels in the first caller (written within the lease), or
+    // waiting for its retry timer. Continued here only when its caller died with it.
     if (message.content === null || (message.notBefore !== null && message.notBefore > now) || !profile) return message;
+    if (now - message.updatedAt < this.options.dispatch.sendingLeaseMs) return message;
     return this.deliver(message, profile);
   }
 

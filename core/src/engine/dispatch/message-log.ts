@@ -10,11 +10,25 @@ export const MESSAGE_RESUME_TIMER = "message.resume";
 export type DecisionDetail = Pick<Decision, "until" | "rule" | "onCapped">;
 
 /**
+ * Thrown where a draft (a message not stored yet, see MessageLog.draft) is first written and its key
+ * turns out taken: another call with the same key got there first. Nothing of the draft was sent or
+ * stored; the dispatcher answers with `stored`, as if it had found it at the start.
+ */
+export class DuplicateDraft extends Error {
+  constructor(readonly stored: Message) {
+    super(`message key "${stored.idempotencyKey}" is taken`);
+  }
+}
+
+/**
  * Writes what happened to a message: attempts, decisions, status, and the durable timer that resumes a
  * deferred or retrying one. Everything the log shows goes through here.
  */
 @injectable()
 export class MessageLog {
+  /** Messages the dispatcher holds but the store does not have yet: their first write inserts them. */
+  private readonly drafts = new WeakSet<Message>();
+
   constructor(
     @inject(Tokens.Workspace) private readonly ws: string,
     @inject(Tokens.MessageStore) private readonly messages: MessageStore,
@@ -37,9 +51,29 @@ export class MessageLog {
     message.decisions.push({ at: this.clock.now(), policy, outcome, reason, ...clean });
   }
 
+  /** Marks a message the store does not have yet: the first save inserts it (see DuplicateDraft). */
+  draft(message: Message): void {
+    this.drafts.add(message);
+  }
+
+  isDraft(message: Message): boolean {
+    return this.drafts.has(message);
+  }
+
+  /** A draft the store now holds (claimed through MessageStore.insertClaimed). */
+  stored(message: Message): void {
+    this.drafts.delete(message);
+  }
+
   async save(message: Message): Promise<Message> {
     message.updatedAt = this.clock.now();
-    await this.messages.update(message);
+    if (this.drafts.has(message)) {
+      const { message: stored, inserted } = await this.messages.insert(message);
+      if (!inserted) throw new DuplicateDraft(stored);
+      this.drafts.delete(message);
+    } else {
+      await this.messages.update(message);
+    }
     this.hooks.emit("message.updated", message);
     return message;
   }
