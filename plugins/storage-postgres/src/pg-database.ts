@@ -77,10 +77,13 @@ export class PgDatabase implements HealthCheck {
     return this.run(async (client) => (await client.query({ text: sql, values: params, name: this.nameOf(sql) })).rows as R[], options.idempotent ?? true);
   }
 
-  /** A transaction; retried as a whole when the connection fails, if `idempotent`. */
-  async tx<T>(fn: (q: Queryable) => Promise<T>, options: { idempotent?: boolean } = {}): Promise<T> {
+  /**
+   * A transaction; retried as a whole when the connection fails, if `idempotent`. `begin`, a statement
+   * without parameters, goes with BEGIN in the same round trip (a lock to take first, say).
+   */
+  async tx<T>(fn: (q: Queryable) => Promise<T>, options: { idempotent?: boolean; begin?: string } = {}): Promise<T> {
     return this.run(async (client) => {
-      await client.query("BEGIN");
+      await client.query(options.begin === undefined ? "BEGIN" : `BEGIN; ${options.begin}`);
       try {
         const result = await fn({ query: async <R>(sql: string, params: unknown[] = []) => (await client.query({ text: sql, values: params, name: this.nameOf(sql) })).rows as R[] });
         await client.query("COMMIT");

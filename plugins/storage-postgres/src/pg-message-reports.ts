@@ -4,19 +4,23 @@ import { claimRefusedByStatus, Where, whereCountedByLimit } from "@nudge/storage
 import { columns } from "./codec.js";
 import type { Queryable } from "./pg-database.js";
 
-/** A 64-bit advisory-lock key per person: claims for one person queue up, other people's run in parallel. */
-function personLock(ws: string, profileId: string): string {
-  return createHash("sha256").update(`nudge.claim\u0000${ws}\u0000${profileId}`).digest().readBigInt64BE(0).toString();
+/**
+ * The statement that takes a person's advisory lock, to run with BEGIN (PgDatabase.tx `begin`): claims
+ * for one person queue up, other people's run in parallel. The key is a 64-bit hash, written as a
+ * literal (digits only) so it can share BEGIN's round trip, which takes no parameters.
+ */
+export function lockPerson(message: Message): string {
+  const key = createHash("sha256").update(`nudge.claim\u0000${message.workspaceId}\u0000${message.profileId}`).digest().readBigInt64BE(0);
+  return `SELECT pg_advisory_xact_lock(${key.toString()})`;
 }
 
 /**
- * Whether `message` may be claimed for sending (see MessageStore.claimSend). Runs in the caller's
- * transaction after taking the person's advisory lock, which holds until COMMIT: concurrent claims for
- * one person — in this process or another — count each other's committed "sending" rows.
+ * Whether `message` may be claimed for sending (see MessageStore.claimSend). Runs in a transaction that
+ * took the person's lock first (lockPerson), which holds until COMMIT: this statement's snapshot is
+ * taken after it, so concurrent claims for one person — in this process or another — count each
+ * other's committed "sending" rows. The stored copy and every limit's count come in one round trip.
  */
 export async function checkClaim(q: Queryable, message: Message, limits: SendLimit[]): Promise<SendClaim> {
-  await lockPerson(q, message);
-  // The stored copy and every limit's count in one round trip.
   const params: unknown[] = [message.workspaceId, message.id];
   const [stored] = await q.query<{ status: Message["status"]; n: number } & Counts>(
     `SELECT status, jsonb_array_length(attempts) AS n${countColumns(params, message, limits)} FROM messages WHERE workspace_id = $1 AND id = $2 FOR UPDATE`,
@@ -25,26 +29,29 @@ export async function checkClaim(q: Queryable, message: Message, limits: SendLim
   return claimRefusedByStatus(stored, message) ?? limitVerdict(stored!, limits);
 }
 
+/** What insertNewClaim found and did: the id holding the key (null if it was free), the counts, and whether it inserted. */
+export type NewClaimRow = { taken: string | null; inserted: number } & Counts;
+
 /**
- * checkClaim for a message not stored yet (MessageStore.insertClaimed): the id holding its key, if any,
- * else the limits' verdict. The caller inserts on a claim, in the same transaction.
+ * MessageStore.insertClaimed's one statement, in a transaction that took the person's lock first (see
+ * checkClaim): the id holding the key, every limit's count, and the insert with its provider ids when
+ * the key is free and no limit is reached. `insert` is the INSERT of the message's columns, as
+ * `INSERT INTO messages (...) SELECT <$1..$n> FROM c WHERE`, its parameters first in `params`.
  */
-export async function checkNewClaim(q: Queryable, message: Message, limits: SendLimit[]): Promise<SendClaim | { taken: string }> {
-  await lockPerson(q, message);
-  const params: unknown[] = [message.workspaceId, message.idempotencyKey];
-  const [row] = await q.query<{ taken: string | null } & Counts>(
-    `SELECT (SELECT id FROM messages WHERE workspace_id = $1 AND idempotency_key = $2) AS taken${countColumns(params, message, limits)}`,
+export async function insertNewClaim(q: Queryable, message: Message, limits: SendLimit[], insert: string, providerIds: string, params: unknown[]): Promise<NewClaimRow> {
+  const counts = countColumns(params, message, limits);
+  const below = limits.map((l, i) => ` AND c.c${i} < ${new Where("$n", params).param(l.max)}`).join("");
+  const [row] = await q.query<NewClaimRow>(
+    `WITH c AS (SELECT (SELECT id FROM messages WHERE workspace_id = $1 AND idempotency_key = $3) AS taken${counts}),
+       ins AS (${insert} c.taken IS NULL${below} ON CONFLICT (workspace_id, idempotency_key) DO NOTHING RETURNING id),
+       ids AS (${providerIds})
+     SELECT c.*, (SELECT COUNT(*)::int FROM ins) AS inserted FROM c`,
     params,
   );
-  return row!.taken !== null ? { taken: row!.taken } : limitVerdict(row!, limits);
+  return row!;
 }
 
 type Counts = Record<`c${number}`, number>;
-
-// Its own statement: the next one's snapshot must be taken after the lock is held.
-async function lockPerson(q: Queryable, message: Message): Promise<void> {
-  await q.query("SELECT pg_advisory_xact_lock($1::bigint)", [personLock(message.workspaceId, message.profileId)]);
-}
 
 /** One column per limit, `c0`, `c1`…: the count of the person's other messages against it (parameters added to `params`). */
 function countColumns(params: unknown[], message: Message, limits: SendLimit[]): string {
@@ -52,7 +59,7 @@ function countColumns(params: unknown[], message: Message, limits: SendLimit[]):
 }
 
 /** The first limit (in order) its count reaches refuses; else a claim. */
-function limitVerdict(counts: Counts, limits: SendLimit[]): SendClaim {
+export function limitVerdict(counts: Counts, limits: SendLimit[]): SendClaim {
   for (let i = 0; i < limits.length; i++) {
     const count = counts[`c${i}`] ?? 0;
     if (count >= limits[i]!.max) return { claimed: false, reason: "limit", limitId: limits[i]!.id, count };

@@ -2,13 +2,15 @@ import type { InsertClaim, Message, MessageCountQuery, MessageQuery, MessageStor
 import { decodeCursor, MESSAGE_COLUMN_NAMES, TimeIdCursor, toPage, Where, whereListed, whereSent, type MessageRow } from "@nudge/storage-sql-common";
 import { codec, columns, type PgColumns } from "./codec.js";
 import type { PgDatabase, Queryable } from "./pg-database.js";
-import { checkClaim, checkNewClaim, spend } from "./pg-message-reports.js";
+import { checkClaim, insertNewClaim, limitVerdict, lockPerson, spend } from "./pg-message-reports.js";
 
 type Row = MessageRow<PgColumns>;
 
 const COLUMNS = MESSAGE_COLUMN_NAMES.join(", ");
 const PLACEHOLDERS = MESSAGE_COLUMN_NAMES.map((_, i) => `$${i + 1}`).join(", ");
 const M = MESSAGE_COLUMN_NAMES.map((c) => `m.${c}`).join(", ");
+/** The message's columns selected from a CTE `c`, completed by the conditions (see insertNewClaim). */
+const INSERT_SELECTED = `INSERT INTO messages (${COLUMNS}) SELECT ${PLACEHOLDERS} FROM c WHERE`;
 /** The parameter after a message's columns: its provider ids (see providerIds). */
 const PROVIDER_IDS = MESSAGE_COLUMN_NAMES.length + 1;
 /** Completed by `FROM <cte> CROSS JOIN unnest(ids) AS p`: the CTE's row id with each provider id. */
@@ -35,16 +37,28 @@ export class PgMessageStore implements MessageStore {
   }
 
   async insertClaimed(message: Message, limits: SendLimit[]): Promise<InsertClaim> {
-    const verdict = await this.db.tx(async (q) => {
-      const v = await checkNewClaim(q, message, limits);
-      // The key may also be taken by another person's concurrent insert, which this person's lock does not hold back.
-      if ("taken" in v) return v;
-      if (v.claimed && !(await this.add(q, message))) return { taken: "" };
-      return v;
-    });
-    if (!("taken" in verdict)) return verdict;
-    // A retried transaction whose first try committed finds its own id under the key.
-    if (verdict.taken === message.id) return { claimed: true };
+    let taken: string | null;
+    if (limits.length === 0) {
+      // Nothing to count, so no lock: the key's unique index alone makes the insert the claim.
+      taken = (await this.add(this.db, message)) ? null : "";
+    } else {
+      // Three round trips: BEGIN with the person's lock, one statement that reads, counts and inserts, COMMIT.
+      const row = await this.db.tx(
+        (q) => insertNewClaim(q, message, limits, INSERT_SELECTED, `${INSERT_PROVIDER_IDS} FROM ins CROSS JOIN unnest($${PROVIDER_IDS}::text[]) AS p ON CONFLICT DO NOTHING`, [
+          ...codec.messageParams(message),
+          providerIds(message),
+        ]),
+        { begin: lockPerson(message) },
+      );
+      if (row.inserted === 1) return { claimed: true };
+      // Free but not inserted: a limit refused, or another person's concurrent insert took the key meanwhile.
+      const verdict = row.taken === null ? limitVerdict(row, limits) : null;
+      if (verdict && !verdict.claimed) return verdict;
+      taken = row.taken ?? "";
+    }
+    if (taken === null) return { claimed: true };
+    // A retried call (its first try committed before the connection was lost) finds its own id.
+    if (taken === message.id) return { claimed: true };
     const stored = await this.getByKey(message.workspaceId, message.idempotencyKey);
     if (stored?.id === message.id) return { claimed: true };
     return stored ? { claimed: false, reason: "duplicate", message: stored } : { claimed: false, reason: "status", status: "failed" };
@@ -77,11 +91,14 @@ export class PgMessageStore implements MessageStore {
   }
 
   async claimSend(message: Message, limits: SendLimit[]): Promise<SendClaim> {
-    return this.db.tx(async (q) => {
-      const verdict = await checkClaim(q, message, limits);
-      if (verdict.claimed) await this.upsert(q, message);
-      return verdict;
-    });
+    return this.db.tx(
+      async (q) => {
+        const verdict = await checkClaim(q, message, limits);
+        if (verdict.claimed) await this.upsert(q, message);
+        return verdict;
+      },
+      { begin: lockPerson(message) },
+    );
   }
 
   async spend(ws: string, query: SpendQuery): Promise<SpendRow[]> {
