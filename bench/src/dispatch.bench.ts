@@ -1,11 +1,18 @@
+import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
 import PQueue from "p-queue";
+import pg from "pg";
 import { z } from "zod";
-import { createNudge, definePlugin, FakeClock, policies, profileScope, silentLogger, Tokens, type Channel, type Nudge, type Profile } from "@nudge/core";
-import { aMessage } from "@nudge/core/testkit";
+import { createNudge, definePlugin, FakeClock, policies, profileScope, silentLogger, Tokens, type Channel, type Nudge, type PluginSpec, type Profile } from "@nudge/core";
+import { aMessage, serviceAvailable } from "@nudge/core/testkit";
 import { storageMemory } from "@nudge/storage-memory";
+import { storagePostgres } from "@nudge/storage-postgres";
+import { storageSqlite } from "@nudge/storage-sqlite";
 import type { Benchmark } from "./run.js";
-import { record, round } from "./record.js";
+import { record, round, type BenchFigure } from "./record.js";
 
 const MESSAGES = 10_000;
 const PEOPLE = 2_000;
@@ -51,7 +58,7 @@ interface Variant {
 const text = (name: string) => `(광고) Hello ${name}, spring sale 20% off. 무료수신거부 080-000-0000`;
 
 /** The whole pipeline: record, render (Liquid), consent + quiet hours + frequency cap, atomic claim, rate-limited provider, delivery record. */
-const pipeline: Variant = {
+const pipelineOn = (storage: () => PluginSpec, people: number): Variant => ({
   name: "nudge dispatch",
   driver: CONCURRENCY * 4,
   async setup(latencyMs) {
@@ -77,7 +84,7 @@ const pipeline: Variant = {
     const nudge: Nudge = await createNudge({
       workspace: "bench",
       plugins: [
-        storageMemory(),
+        storage(),
         noop(),
         policies({ quietHours: [{ from: "21:00", to: "08:00" }], frequencyCaps: [{ id: "daily", max: 1_000_000, per: "day" }] }),
       ],
@@ -85,8 +92,8 @@ const pipeline: Variant = {
       clock: new FakeClock("2026-03-02T03:00:00Z"),
     });
     await nudge.start();
-    const people: Profile[] = [];
-    for (let i = 0; i < PEOPLE; i++) {
+    const persons: Profile[] = [];
+    for (let i = 0; i < people; i++) {
       const p = await nudge.profiles.resolve({ userId: `u${i}` });
       const saved = await nudge.profiles.update(p.id, (x) => {
         x.traits = { name: `person ${i}` };
@@ -95,22 +102,28 @@ const pipeline: Variant = {
         x.subscriptions.push({ channel: "noop", state: "subscribed", at: 0, source: "bench" });
         return x;
       });
-      people.push(saved!);
+      persons.push(saved!);
     }
     return {
       send: (i) => {
-        const profile = people[i % PEOPLE]!;
-        return nudge.dispatcher.dispatch({
-          profile,
-          idempotencyKey: `m${i}`,
-          spec: { channel: "noop", content: { text: "(광고) Hello {{ profile.traits.name }}, spring sale 20% off. 무료수신거부 080-000-0000" }, marketing: true },
-          scope: { profile: profileScope(profile) },
-        });
+        const profile = persons[i % people]!;
+        return nudge.dispatcher
+          .dispatch({
+            profile,
+            idempotencyKey: `m${i}`,
+            spec: { channel: "noop", content: { text: "(광고) Hello {{ profile.traits.name }}, spring sale 20% off. 무료수신거부 080-000-0000" }, marketing: true },
+            scope: { profile: profileScope(profile) },
+          })
+          .then((m) => {
+            // Only real sends count: a message a policy stopped would be cheaper than one sent.
+            if (m.status !== "sent") throw new Error(`message ${i} ended ${m.status}`);
+          });
       },
       teardown: () => nudge.stop(),
     };
   },
-};
+});
+const pipeline = pipelineOn(() => storageMemory(), PEOPLE);
 
 /** The same messages pushed straight into a p-queue: the provider call and nothing else. */
 const bareQueue: Variant = {
@@ -160,7 +173,7 @@ async function measure(variant: Variant, latencyMs: number, count: number): Prom
 
 /**
  * What single stages of the pipeline cost on their own, in microseconds per message, measured in the same
- * run as the comparison: the three message-log writes every send makes (insert, claim, result) on
+ * run as the comparison: the two message-log writes every send makes (the claim that inserts it, the result) on
  * storage-memory, and rendering the content. Each is timed over the same number of messages, one after
  * another, with nothing else running. Set against a p-queue task, they show how much of the pipeline's
  * time is work the guarantees require.
@@ -176,9 +189,8 @@ async function stageCosts(count: number): Promise<{ writes: number; render: numb
   const messages = Array.from({ length: count }, (_, i) => aMessage("bench", `p${i % PEOPLE}`, { idempotencyKey: `k${i}`, channels: ["noop"], channel: "noop", journeyId: null, stepId: null }));
   let t = performance.now();
   for (const m of messages) {
-    await store.insert(m);
     m.status = "sending";
-    await store.claimSend(m, []);
+    await store.insertClaimed!(m, []);
     m.attempts.push({ attempt: 1, channel: "noop", provider: "noop", at: 0, status: "sent", providerMessageId: "noop", cost: { amount: 9.9, currency: "KRW" } });
     m.status = "sent";
     await store.update(m);
@@ -189,6 +201,133 @@ async function stageCosts(count: number): Promise<{ writes: number; render: numb
   const render = ((performance.now() - t) * 1000) / count;
   await nudge.stop();
   return { writes, render };
+}
+
+const PG_URL = "postgres://postgres@127.0.0.1:5432/test";
+/** Messages and people of the runs on SQL stores: the pipeline is bound by commits there, so fewer messages give a stable figure. */
+const SQL_MESSAGES = 3_000;
+const SQL_PEOPLE = 500;
+
+/**
+ * What a hand-written sender with a message log writes per message, with the raw driver on the same
+ * table: the row (queued), then "sending", then the result. Statements are given `?` placeholders and
+ * run one by one, each its own transaction.
+ */
+const RAW_WRITES = [
+  `INSERT INTO messages (workspace_id, id, idempotency_key, profile_id, channels, channel, marketing, status, attempts, decisions, created_at, updated_at)
+   VALUES (?, ?, ?, ?, '["noop"]', 'noop', ?, 'queued', '[]', '[]', ?, ?)`,
+  "UPDATE messages SET status = 'sending', content = ?, recipient = ?, updated_at = ? WHERE workspace_id = ? AND id = ? AND status = 'queued'",
+  "UPDATE messages SET status = 'sent', attempts = ?, sent_at = ?, updated_at = ? WHERE workspace_id = ? AND id = ?",
+];
+function rawParams(i: number, marketing: unknown): unknown[][] {
+  const id = `raw-${i}`;
+  const content = JSON.stringify({ noop: { text: text(`person ${i % SQL_PEOPLE}`) } });
+  const attempts = JSON.stringify([{ attempt: 1, channel: "noop", provider: "noop", at: 3, status: "sent", providerMessageId: `noop-${i}`, cost: { amount: 9.9, currency: "KRW" } }]);
+  return [["bench", id, `k${i}`, `p${i % SQL_PEOPLE}`, marketing, 1, 1], [content, `+8210${10_000_000 + (i % SQL_PEOPLE)}`, 2, "bench", id], [attempts, 3, 3, "bench", id]];
+}
+
+/**
+ * The pipeline on the two SQL stores, 0 ms provider, next to the raw driver writing the same messages the
+ * way a hand-written sender would (RAW_WRITES), in alternating runs.
+ */
+async function sqlStores(): Promise<BenchFigure[]> {
+  const figures: BenchFigure[] = [];
+  const dir = mkdtempSync(join(tmpdir(), "nudge-dispatch-"));
+  let files = 0;
+  const freshFile = async () => {
+    const path = join(dir, `d${++files}.db`);
+    const n = await createNudge({ workspace: "bench", plugins: [storageSqlite({ path })], logger: silentLogger(), clock: new FakeClock(0) });
+    await n.start();
+    await n.stop();
+    return path;
+  };
+  const rawSqlite = async (): Promise<number> => {
+    const db = new Database(await freshFile());
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = FULL"); // the store's default
+    const stmts = RAW_WRITES.map((sql) => db.prepare(sql));
+    const start = performance.now();
+    for (let i = 0; i < SQL_MESSAGES; i++) rawParams(i, 1).forEach((params, k) => stmts[k]!.run(...params));
+    const rate = SQL_MESSAGES / ((performance.now() - start) / 1000);
+    db.close();
+    return rate;
+  };
+  try {
+    const rates = { nudge: [] as number[], raw: [] as number[] };
+    for (let r = 0; r < ROUNDS; r++) {
+      rates.raw.push(await rawSqlite());
+      const path = await freshFile();
+      rates.nudge.push(await measure(pipelineOn(() => storageSqlite({ path }), SQL_PEOPLE), 0, SQL_MESSAGES));
+    }
+    const [nudge, raw] = [round(median(rates.nudge)), round(median(rates.raw))];
+    console.log(`storage-sqlite: nudge ${nudge}/s, raw better-sqlite3 ${raw}/s (median of ${ROUNDS})`);
+    figures.push({
+      benchmark: "dispatch",
+      metric: `messages/s, ${SQL_MESSAGES} msgs, no-op provider at 0 ms, whole pipeline on storage-sqlite (file, WAL, synchronous FULL)`,
+      unit: "msg/s",
+      value: nudge!,
+      baseline: "raw better-sqlite3, same table: insert, 'sending', result, one transaction each",
+      baselineValue: raw!,
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const pgUp = await serviceAvailable("PostgreSQL", "127.0.0.1", 5432);
+  if (pgUp !== true) {
+    console.log(`${pgUp}: the storage-postgres figure is left out`);
+    return figures;
+  }
+  const schema = `bench_dispatch_${process.pid}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  const freshSchema = async () => {
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    const n = await createNudge({ workspace: "bench", plugins: [storagePostgres({ url: PG_URL, schema })], logger: silentLogger(), clock: new FakeClock(0) });
+    await n.start();
+    await n.stop();
+  };
+  const pgSql = RAW_WRITES.map((sql) => {
+    let n = 0;
+    return sql.replace(/\?/g, () => `$${++n}`);
+  });
+  const rawPg: Variant = {
+    name: "raw pg",
+    driver: CONCURRENCY,
+    async setup() {
+      await freshSchema();
+      const pool = new pg.Pool({ connectionString: PG_URL, max: 10, options: `-c search_path=${schema}` });
+      return {
+        send: async (i) => {
+          const params = rawParams(i, true);
+          for (let k = 0; k < pgSql.length; k++) await pool.query(pgSql[k]!, params[k]);
+        },
+        teardown: () => pool.end(),
+      };
+    },
+  };
+  try {
+    const rates = { nudge: [] as number[], raw: [] as number[] };
+    for (let r = 0; r < ROUNDS; r++) {
+      rates.raw.push(await measure(rawPg, 0, SQL_MESSAGES));
+      await freshSchema();
+      rates.nudge.push(await measure(pipelineOn(() => storagePostgres({ url: PG_URL, schema }), SQL_PEOPLE), 0, SQL_MESSAGES));
+    }
+    const [nudge, raw] = [round(median(rates.nudge)), round(median(rates.raw))];
+    console.log(`storage-postgres: nudge ${nudge}/s, raw pg ${raw}/s (median of ${ROUNDS})`);
+    figures.push({
+      benchmark: "dispatch",
+      metric: `messages/s, ${SQL_MESSAGES} msgs, no-op provider at 0 ms, whole pipeline on storage-postgres (pool of 10)`,
+      unit: "msg/s",
+      value: nudge!,
+      baseline: `raw pg, same table, pool of 10, ${CONCURRENCY} concurrent: insert, 'sending', result, one transaction each`,
+      baselineValue: raw!,
+    });
+  } finally {
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await admin.end();
+  }
+  return figures;
 }
 
 function median(values: number[]): number {
@@ -220,7 +359,7 @@ const bench: Benchmark = {
         console.log(`  per message: whole pipeline ${round(1e6 / nudge!, 2)} µs, of it message-log writes alone ${writes} µs and rendering ${render} µs; a p-queue task ${task} µs`);
         const vsTask = "p-queue task, same run (µs per message)";
         figures.push(
-          { benchmark: "dispatch", metric: "message-log writes alone (insert, claim, result), storage-memory, µs per message", unit: "µs", value: writes, baseline: vsTask, baselineValue: task, lowerIsBetter: true },
+          { benchmark: "dispatch", metric: "message-log writes alone (insert-claim, result), storage-memory, µs per message", unit: "µs", value: writes, baseline: vsTask, baselineValue: task, lowerIsBetter: true },
           { benchmark: "dispatch", metric: "rendering alone (one Liquid variable), µs per message", unit: "µs", value: render, baseline: vsTask, baselineValue: task, lowerIsBetter: true },
         );
       }
@@ -230,6 +369,7 @@ const bench: Benchmark = {
         { benchmark: "dispatch", metric: `${what} (whole pipeline)`, unit: "msg/s", value: nudge!, baseline: "notifme-sdk, custom no-op provider", baselineValue: sdk!, target: "> 1" },
       );
     }
+    figures.push(...(await sqlStores()));
     record("dispatch", figures);
   },
 };
