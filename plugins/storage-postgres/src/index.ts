@@ -13,6 +13,7 @@ import { PgTimerStore } from "./pg-timer-store.js";
 interface Instance {
   db: PgDatabase;
   events: PgEventStore;
+  messages: PgMessageStore;
 }
 
 // The descriptor is shared by every Nudge instance; each instance's pool hangs off its own context.
@@ -29,14 +30,15 @@ export const storagePostgres = definePlugin({
   register(ctx, config) {
     const db = new PgDatabase(config, ctx.logger);
     const events = new PgEventStore(db);
-    instances.set(ctx, { db, events });
+    const messages = new PgMessageStore(db);
+    instances.set(ctx, { db, events, messages });
     registerStores(ctx, {
       profiles: new PgProfileStore(db),
       events,
       journeys: new PgJourneyStore(db),
       enrollments: new PgEnrollmentStore(db),
       timers: new PgTimerStore(db),
-      messages: new PgMessageStore(db),
+      messages,
       segments: new PgSegmentStore(db),
       templates: new PgTemplateStore(db),
       health: db,
@@ -48,9 +50,9 @@ export const storagePostgres = definePlugin({
   async close(ctx) {
     const instance = instances.get(ctx);
     if (!instance) return;
-    // Appends already on their way finish (or fail loudly) before the pool ends.
+    // Appends and updates already on their way finish (or fail loudly) before the pool ends.
     try {
-      await instance.events.flush();
+      await Promise.all([instance.events.flush(), instance.messages.flush()]);
     } finally {
       await instance.db.close();
     }

@@ -7,8 +7,8 @@ interface Submission<T, R> {
 }
 
 /**
- * Group commit for an async driver: while `maxInFlight` INSERTs are on their way, new submissions wait,
- * and the next INSERT carries all of them (up to `maxBatch` rows). Light load goes out at once; heavy
+ * Group commit for an async driver: while `maxInFlight` writes are on their way, new submissions wait,
+ * and the next write carries all of them (up to `maxBatch` rows). Light load goes out at once; heavy
  * load turns into few, large statements, one COMMIT each, and every caller hears back after its COMMIT.
  * Hand-written: the few lines are tied to the fallback below, which generic batchers do not offer.
  */

@@ -1,6 +1,7 @@
 import type { InsertClaim, Message, MessageCountQuery, MessageQuery, MessageStore, Page, SendClaim, SendLimit, SpendQuery, SpendRow } from "@nudge/core";
 import { decodeCursor, MESSAGE_COLUMN_NAMES, TimeIdCursor, toPage, Where, whereListed, whereSent, type MessageRow } from "@nudge/storage-sql-common";
 import { codec, columns, type PgColumns } from "./codec.js";
+import { InsertBatcher } from "./insert-batcher.js";
 import type { PgDatabase, Queryable } from "./pg-database.js";
 import { checkClaim, insertNewClaim, limitVerdict, lockPerson, spend } from "./pg-message-reports.js";
 
@@ -16,6 +17,36 @@ const PROVIDER_IDS = MESSAGE_COLUMN_NAMES.length + 1;
 /** Completed by `FROM <cte> CROSS JOIN unnest(ids) AS p`: the CTE's row id with each provider id. */
 const INSERT_PROVIDER_IDS = "INSERT INTO message_provider_ids (workspace_id, provider_message_id, message_id) SELECT $1, p, id";
 
+/** Each message column's type, for the batched write's `unnest` of one array per column. */
+const COLUMN_TYPES: Record<string, string> = {
+  workspace_id: "text", id: "text", idempotency_key: "text", profile_id: "text", journey_id: "text", journey_version: "integer", step_id: "text",
+  enrollment_id: "text", channels: "jsonb", channel: "text", marketing: "boolean", topic: "text", status: "text", recipient: "text", content: "jsonb",
+  attempts: "jsonb", decisions: "jsonb", not_before: "bigint", created_at: "bigint", updated_at: "bigint", sent_at: "bigint",
+};
+const ARRAYS = MESSAGE_COLUMN_NAMES.map((c, i) => {
+  const type = COLUMN_TYPES[c];
+  if (type === undefined) throw new Error(`storage-postgres: no type for message column ${c}`);
+  return `$${i + 1}::${type}[]`;
+}).join(", ");
+const UPSERT_SET = MESSAGE_COLUMN_NAMES.slice(2).map((c) => `${c} = EXCLUDED.${c}`).join(", ");
+const N = MESSAGE_COLUMN_NAMES.length;
+/**
+ * Many messages' rows replaced in one statement, their provider ids added: one array per column, then the
+ * (workspace, message, provider id) triples. The text never changes, so it is prepared once per connection.
+ */
+const UPSERT_MANY = `WITH up AS (INSERT INTO messages (${COLUMNS}) SELECT * FROM unnest(${ARRAYS})
+    ON CONFLICT (workspace_id, id) DO UPDATE SET ${UPSERT_SET} RETURNING workspace_id, id)
+  INSERT INTO message_provider_ids (workspace_id, provider_message_id, message_id)
+    SELECT up.workspace_id, p.pid, up.id FROM unnest($${N + 1}::text[], $${N + 2}::text[], $${N + 3}::text[]) AS p(ws, mid, pid)
+    JOIN up ON up.workspace_id = p.ws AND up.id = p.mid
+  ON CONFLICT DO NOTHING`;
+
+/** A message's row as parameters, taken when `update` is called (the caller may change its object later). */
+interface RowWrite {
+  params: unknown[];
+  providerIds: string[];
+}
+
 /** The distinct provider ids of a message's attempts (an empty array adds none). */
 function providerIds(m: Message): string[] {
   const ids: string[] = [];
@@ -25,7 +56,20 @@ function providerIds(m: Message): string[] {
 
 /** The message log: one row per logical message, its attempts and policy decisions as JSONB. */
 export class PgMessageStore implements MessageStore {
-  constructor(private readonly db: PgDatabase) {}
+  /**
+   * Group commit of `update`: concurrent sends' results (the second of a send's two writes) go out together,
+   * one statement and one WAL flush for many of them, instead of a commit each.
+   */
+  private readonly updates: InsertBatcher<RowWrite, void>;
+
+  constructor(private readonly db: PgDatabase) {
+    this.updates = new InsertBatcher((messages) => this.upsertMany(messages), db.config.groupCommit);
+  }
+
+  /** Waits for updates on their way: called before the pool closes. */
+  flush(): Promise<void> {
+    return this.updates.drain();
+  }
 
   async insert(message: Message): Promise<{ message: Message; inserted: boolean }> {
     // The caller's own object back when it is stored: the row is serialised, so nothing is shared.
@@ -87,7 +131,8 @@ export class PgMessageStore implements MessageStore {
   }
 
   async update(message: Message): Promise<void> {
-    await this.upsert(this.db, message);
+    // Serialised now: the caller may change its object again before the batch goes out.
+    await this.updates.submit([{ params: codec.messageParams(message), providerIds: providerIds(message) }]);
   }
 
   async claimSend(message: Message, limits: SendLimit[]): Promise<SendClaim> {
@@ -122,6 +167,31 @@ export class PgMessageStore implements MessageStore {
        ${INSERT_PROVIDER_IDS} FROM up CROSS JOIN unnest($${PROVIDER_IDS}::text[]) AS p ON CONFLICT DO NOTHING`,
       [...codec.messageParams(message), providerIds(message)],
     );
+  }
+
+  /**
+   * The batch of `update`s in one statement. Writes of one message keep call order: the last one's row is
+   * stored, as if they ran one after another, and the provider ids of all of them are added.
+   */
+  private async upsertMany(writes: RowWrite[]): Promise<void[]> {
+    const last = new Map<string, RowWrite>();
+    for (const w of writes) {
+      const key = `${w.params[0] as string}\u0000${w.params[1] as string}`;
+      last.delete(key); // re-added at the end: the rows keep the order of their last write
+      last.set(key, w);
+    }
+    const arrays: unknown[][] = MESSAGE_COLUMN_NAMES.map(() => []);
+    for (const w of last.values()) for (let i = 0; i < N; i++) arrays[i]!.push(w.params[i]);
+    const ids: string[][] = [[], [], []];
+    for (const w of writes) {
+      for (const pid of w.providerIds) {
+        ids[0]!.push(w.params[0] as string);
+        ids[1]!.push(w.params[1] as string);
+        ids[2]!.push(pid);
+      }
+    }
+    await this.db.query(UPSERT_MANY, [...arrays, ...ids]);
+    return writes.map(() => undefined);
   }
 
   async list(ws: string, q: MessageQuery): Promise<Page<Message>> {

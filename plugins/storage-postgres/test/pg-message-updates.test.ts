@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createNudge, FakeClock, silentLogger, Tokens, type Delivery, type Message, type MessageStore, type Nudge } from "@nudge/core";
+import { aMessage } from "@nudge/core/testkit";
+import { storagePostgres, type PgDatabase } from "@nudge/storage-postgres";
+import { dropSchema, PG_URL, pgAvailable, uniqueSchema } from "./pg-test-env.js";
+
+// Message updates are group-committed: concurrent ones go out in one statement (see PgMessageStore.update).
+
+const schema = uniqueSchema("nudge_msg_updates");
+let skip: string | null = null;
+const started: Nudge[] = [];
+
+beforeAll(async () => {
+  const a = await pgAvailable();
+  skip = a === true ? null : a;
+});
+afterAll(async () => {
+  for (const n of started) await n.stop();
+  if (skip === null) await dropSchema(schema);
+});
+
+async function boot(): Promise<{ nudge: Nudge; store: MessageStore; db: PgDatabase }> {
+  const nudge = await createNudge({ workspace: "acme", plugins: [storagePostgres({ url: PG_URL, schema })], logger: silentLogger(), clock: new FakeClock() });
+  await nudge.start();
+  started.push(nudge);
+  return { nudge, store: nudge.resolve(Tokens.MessageStore), db: nudge.resolve(Tokens.StorageHealth) as PgDatabase };
+}
+
+const whenPg = (title: string, fn: () => Promise<void>) =>
+  it(title, async (ctx) => {
+    if (skip !== null) ctx.skip(skip);
+    await fn();
+  });
+
+const sent = (providerMessageId: string, attempt = 1): Delivery => ({ attempt, channel: "sms", provider: "fake", at: 2_000, status: "sent", providerMessageId, cost: { amount: 9.9, currency: "KRW" } });
+
+async function stored(store: MessageStore, n: number, profileId: string): Promise<Message[]> {
+  const messages = Array.from({ length: n }, () => aMessage("acme", profileId));
+  for (const m of messages) expect((await store.insert(m)).inserted).toBe(true);
+  return messages;
+}
+
+describe("storage-postgres message updates (group commit)", () => {
+  whenPg("concurrent updates share statements, and every row and provider id lands", async () => {
+    const { store, db } = await boot();
+    const messages = await stored(store, 40, "p-many");
+    const query = vi.spyOn(db, "query");
+    await Promise.all(
+      messages.map((m, i) => {
+        m.status = "sent";
+        m.sentAt = 2_000;
+        m.attempts.push(sent(`many-${i}`));
+        return store.update(m);
+      }),
+    );
+    // 40 updates, at most two statements in flight: the rest waited and went together.
+    expect(query.mock.calls.length).toBeLessThan(5);
+    query.mockRestore();
+    for (const [i, m] of messages.entries()) {
+      expect(await store.get("acme", m.id)).toMatchObject({ status: "sent", sentAt: 2_000, attempts: [{ providerMessageId: `many-${i}` }] });
+      expect((await store.findByProviderMessageId("acme", `many-${i}`))?.id).toBe(m.id);
+    }
+  });
+
+  whenPg("writes of one message in one batch keep call order: the last row is stored, every provider id finds it", async () => {
+    const { store } = await boot();
+    const [m] = await stored(store, 1, "p-order");
+    const first = { ...m!, status: "queued" as const, attempts: [{ ...sent("order-1"), status: "failed" as const }] };
+    const second = { ...m!, status: "sent" as const, sentAt: 3_000, attempts: [first.attempts[0]!, sent("order-2", 2)] };
+    const writes = [store.update(first), store.update(second)];
+    // What an update stores is the message as it was when update was called, not what the caller made of it later.
+    second.status = "failed";
+    await Promise.all(writes);
+    const row = await store.get("acme", m!.id);
+    expect(row).toMatchObject({ status: "sent", sentAt: 3_000 });
+    expect(row!.attempts.map((a) => a.providerMessageId)).toEqual(["order-1", "order-2"]);
+    expect((await store.findByProviderMessageId("acme", "order-1"))?.id).toBe(m!.id);
+    expect((await store.findByProviderMessageId("acme", "order-2"))?.id).toBe(m!.id);
+  });
+
+  whenPg("a row the database refuses fails its own caller only; the rest of its batch lands", async () => {
+    const { store } = await boot();
+    const messages = await stored(store, 6, "p-bad");
+    const results = await Promise.allSettled(
+      messages.map((m, i) => {
+        m.status = "sent";
+        m.attempts.push(sent(`bad-${i}`));
+        // PostgreSQL's jsonb refuses a NUL character: this row cannot be written.
+        if (i === 3) m.content = { sms: { text: "nul \u0000 here" } };
+        return store.update(m);
+      }),
+    );
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled"]);
+    for (const [i, m] of messages.entries()) {
+      const row = await store.get("acme", m.id);
+      if (i === 3) expect(row).toMatchObject({ status: "queued", attempts: [] });
+      else expect(row).toMatchObject({ status: "sent", attempts: [{ providerMessageId: `bad-${i}` }] });
+    }
+  });
+
+  whenPg("stop waits for updates on their way: none is lost", async () => {
+    const { nudge, store } = await boot();
+    const messages = await stored(store, 25, "p-stop");
+    const writes = messages.map((m, i) => {
+      m.status = "sent";
+      m.attempts.push(sent(`stop-${i}`));
+      return store.update(m);
+    });
+    await nudge.stop();
+    await Promise.all(writes);
+    const { store: again } = await boot();
+    for (const m of messages) expect((await again.get("acme", m.id))?.status).toBe("sent");
+  });
+});
