@@ -31,10 +31,10 @@ export const PostgresStorageConfig = z
       })
       .strict()
       .default({ attempts: 6, baseDelayMs: 50, maxDelayMs: 2_000 }),
-    /** Concurrent event appends are gathered into multi-row INSERTs, and concurrent message updates into one statement. */
+    /** Concurrent event appends are gathered into multi-row INSERTs, message claims into one transaction, message updates into one statement. */
     groupCommit: z
       .object({
-        /** Statements in flight at once (appends and updates each); those arriving meanwhile wait and go together in the next one. */
+        /** Writes in flight at once (appends, claims and updates each); those arriving meanwhile wait and go together in the next one. */
         maxInFlight: z.number().int().positive().default(2),
         maxBatch: z.number().int().positive().max(10_000).default(1_000),
       })

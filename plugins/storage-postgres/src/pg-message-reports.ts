@@ -10,8 +10,19 @@ import type { Queryable } from "./pg-database.js";
  * literal (digits only) so it can share BEGIN's round trip, which takes no parameters.
  */
 export function lockPerson(message: Message): string {
-  const key = createHash("sha256").update(`nudge.claim\u0000${message.workspaceId}\u0000${message.profileId}`).digest().readBigInt64BE(0);
-  return `SELECT pg_advisory_xact_lock(${key.toString()})`;
+  return lockStatement(personLockKey(message));
+}
+
+/** The 64-bit advisory lock key of a message's person. */
+export function personLockKey(message: Message): bigint {
+  return createHash("sha256").update(`nudge.claim\u0000${message.workspaceId}\u0000${message.profileId}`).digest().readBigInt64BE(0);
+}
+
+/** The statements that take these advisory locks, in ascending key order (see lockPerson). */
+export function lockStatement(...keys: bigint[]): string {
+  // One order for every transaction that takes several: two never wait for each other's locks in a cycle.
+  const sorted = [...new Set(keys)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return sorted.map((k) => `SELECT pg_advisory_xact_lock(${k.toString()})`).join("; ");
 }
 
 /**
@@ -33,22 +44,21 @@ export async function checkClaim(q: Queryable, message: Message, limits: SendLim
 export type NewClaimRow = { taken: string | null; inserted: number } & Counts;
 
 /**
- * MessageStore.insertClaimed's one statement, in a transaction that took the person's lock first (see
- * checkClaim): the id holding the key, every limit's count, and the insert with its provider ids when
- * the key is free and no limit is reached. `insert` is the INSERT of the message's columns, as
+ * MessageStore.insertClaimed's one statement, to run in a transaction that took the person's lock first
+ * (see checkClaim): the id holding the key, every limit's count, and the insert with its provider ids when
+ * the key is free and no limit is reached (a NewClaimRow). `insert` is the INSERT of the message's columns, as
  * `INSERT INTO messages (...) SELECT <$1..$n> FROM c WHERE`, its parameters first in `params`.
  */
-export async function insertNewClaim(q: Queryable, message: Message, limits: SendLimit[], insert: string, providerIds: string, params: unknown[]): Promise<NewClaimRow> {
+export function insertNewClaim(message: Message, limits: SendLimit[], insert: string, providerIds: string, params: unknown[]): { sql: string; params: unknown[] } {
   const counts = countColumns(params, message, limits);
   const below = limits.map((l, i) => ` AND c.c${i} < ${new Where("$n", params).param(l.max)}`).join("");
-  const [row] = await q.query<NewClaimRow>(
-    `WITH c AS (SELECT (SELECT id FROM messages WHERE workspace_id = $1 AND idempotency_key = $3) AS taken${counts}),
+  return {
+    sql: `WITH c AS (SELECT (SELECT id FROM messages WHERE workspace_id = $1 AND idempotency_key = $3) AS taken${counts}),
        ins AS (${insert} c.taken IS NULL${below} ON CONFLICT (workspace_id, idempotency_key) DO NOTHING RETURNING id),
        ids AS (${providerIds})
      SELECT c.*, (SELECT COUNT(*)::int FROM ins) AS inserted FROM c`,
     params,
-  );
-  return row!;
+  };
 }
 
 type Counts = Record<`c${number}`, number>;

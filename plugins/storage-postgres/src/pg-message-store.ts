@@ -3,7 +3,7 @@ import { decodeCursor, MESSAGE_COLUMN_NAMES, TimeIdCursor, toPage, Where, whereL
 import { codec, columns, type PgColumns } from "./codec.js";
 import { InsertBatcher } from "./insert-batcher.js";
 import type { PgDatabase, Queryable } from "./pg-database.js";
-import { checkClaim, insertNewClaim, limitVerdict, lockPerson, spend } from "./pg-message-reports.js";
+import { checkClaim, insertNewClaim, limitVerdict, lockPerson, lockStatement, personLockKey, spend, type NewClaimRow } from "./pg-message-reports.js";
 
 type Row = MessageRow<PgColumns>;
 
@@ -41,6 +41,13 @@ const UPSERT_MANY = `WITH up AS (INSERT INTO messages (${COLUMNS}) SELECT * FROM
     JOIN up ON up.workspace_id = p.ws AND up.id = p.mid
   ON CONFLICT DO NOTHING`;
 
+/** A new message's claim (see insertNewClaim), built when `insertClaimed` is called: its person's lock and its statement. */
+interface ClaimWrite {
+  lock: bigint;
+  sql: string;
+  params: unknown[];
+}
+
 /** A message's row as parameters, taken when `update` is called (the caller may change its object later). */
 interface RowWrite {
   params: unknown[];
@@ -61,14 +68,20 @@ export class PgMessageStore implements MessageStore {
    * one statement and one WAL flush for many of them, instead of a commit each.
    */
   private readonly updates: InsertBatcher<RowWrite, void>;
+  /**
+   * Group commit of the claims that count limits: concurrent ones run in one transaction that takes all their
+   * people's locks first, one statement each, and one COMMIT (one WAL flush) for all of them.
+   */
+  private readonly claims: InsertBatcher<ClaimWrite, NewClaimRow>;
 
   constructor(private readonly db: PgDatabase) {
-    this.updates = new InsertBatcher((messages) => this.upsertMany(messages), db.config.groupCommit);
+    this.updates = new InsertBatcher((writes) => this.upsertMany(writes), db.config.groupCommit);
+    this.claims = new InsertBatcher((writes) => this.claimMany(writes), db.config.groupCommit);
   }
 
-  /** Waits for updates on their way: called before the pool closes. */
-  flush(): Promise<void> {
-    return this.updates.drain();
+  /** Waits for claims and updates on their way: called before the pool closes. */
+  async flush(): Promise<void> {
+    await Promise.all([this.claims.drain(), this.updates.drain()]);
   }
 
   async insert(message: Message): Promise<{ message: Message; inserted: boolean }> {
@@ -86,14 +99,13 @@ export class PgMessageStore implements MessageStore {
       // Nothing to count, so no lock: the key's unique index alone makes the insert the claim.
       taken = (await this.add(this.db, message)) ? null : "";
     } else {
-      // Three round trips: BEGIN with the person's lock, one statement that reads, counts and inserts, COMMIT.
-      const row = await this.db.tx(
-        (q) => insertNewClaim(q, message, limits, INSERT_SELECTED, `${INSERT_PROVIDER_IDS} FROM ins CROSS JOIN unnest($${PROVIDER_IDS}::text[]) AS p ON CONFLICT DO NOTHING`, [
-          ...codec.messageParams(message),
-          providerIds(message),
-        ]),
-        { begin: lockPerson(message) },
-      );
+      // In a transaction with other concurrent claims (see claimMany): BEGIN with the people's locks, then one
+      // statement per claim that reads, counts and inserts, then COMMIT.
+      const statement = insertNewClaim(message, limits, INSERT_SELECTED, `${INSERT_PROVIDER_IDS} FROM ins CROSS JOIN unnest($${PROVIDER_IDS}::text[]) AS p ON CONFLICT DO NOTHING`, [
+        ...codec.messageParams(message),
+        providerIds(message),
+      ]);
+      const [row] = (await this.claims.submit([{ lock: personLockKey(message), ...statement }])) as [NewClaimRow];
       if (row.inserted === 1) return { claimed: true };
       // Free but not inserted: a limit refused, or another person's concurrent insert took the key meanwhile.
       const verdict = row.taken === null ? limitVerdict(row, limits) : null;
@@ -166,6 +178,22 @@ export class PgMessageStore implements MessageStore {
          ON CONFLICT (workspace_id, id) DO UPDATE SET ${MESSAGE_COLUMN_NAMES.slice(2).map((c) => `${c} = EXCLUDED.${c}`).join(", ")} RETURNING id)
        ${INSERT_PROVIDER_IDS} FROM up CROSS JOIN unnest($${PROVIDER_IDS}::text[]) AS p ON CONFLICT DO NOTHING`,
       [...codec.messageParams(message), providerIds(message)],
+    );
+  }
+
+  /**
+   * The batch of claims in one transaction. Every person's lock is taken first, in one order (so two batches never
+   * deadlock on them), and held to COMMIT; the claims then run one after another, so each counts the ones before it.
+   * A claim that fails aborts the transaction: the batcher then runs each claim in a transaction of its own.
+   */
+  private async claimMany(writes: ClaimWrite[]): Promise<NewClaimRow[]> {
+    return this.db.tx(
+      async (q) => {
+        const rows: NewClaimRow[] = [];
+        for (const w of writes) rows.push((await q.query<NewClaimRow>(w.sql, w.params))[0]!);
+        return rows;
+      },
+      { begin: lockStatement(...writes.map((w) => w.lock)) },
     );
   }
 

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createNudge, FakeClock, silentLogger, Tokens, type Delivery, type Message, type MessageStore, type Nudge } from "@nudge/core";
+import { createNudge, FakeClock, silentLogger, Tokens, type Delivery, type Message, type MessageStore, type Nudge, type SendLimit } from "@nudge/core";
 import { aMessage } from "@nudge/core/testkit";
 import { storagePostgres, type PgDatabase } from "@nudge/storage-postgres";
+import { lockStatement } from "../src/pg-message-reports.js";
 import { dropSchema, PG_URL, pgAvailable, uniqueSchema } from "./pg-test-env.js";
 
-// Message updates are group-committed: concurrent ones go out in one statement (see PgMessageStore.update).
+// Message updates and claims are group-committed (see PgMessageStore.updates and .claims).
 
-const schema = uniqueSchema("nudge_msg_updates");
+const schema = uniqueSchema("nudge_msg_group");
 let skip: string | null = null;
 const started: Nudge[] = [];
 
@@ -40,6 +41,58 @@ async function stored(store: MessageStore, n: number, profileId: string): Promis
   return messages;
 }
 
+/** A cap on the person's marketing messages since time 0. */
+const cap = (max: number): SendLimit => ({ id: "cap", max, since: 0, marketing: true });
+const sending = (profileId: string): Message => aMessage("acme", profileId, { status: "sending", updatedAt: 1_500 });
+
+describe("storage-postgres claims (group commit)", () => {
+  whenPg("concurrent claims share transactions, and a cap holds across them", async () => {
+    const { store, db } = await boot();
+    const tx = vi.spyOn(db, "tx");
+    const claims = await Promise.all(Array.from({ length: 30 }, () => store.insertClaimed!(sending("p-cap"), [cap(5)])));
+    expect(claims.filter((c) => c.claimed)).toHaveLength(5);
+    expect(claims.filter((c) => !c.claimed && c.reason === "limit")).toHaveLength(25);
+    // 30 claims, at most two transactions in flight: the rest waited and went together.
+    expect(tx.mock.calls.length).toBeLessThan(5);
+    tx.mockRestore();
+    expect((await store.list("acme", { profileId: "p-cap", limit: 100 })).items).toHaveLength(5);
+  });
+
+  it("a batch takes its people's locks once each, in ascending key order", () => {
+    const sql = lockStatement(5n, -3n, 9_000_000_000_000_000_000n, 5n, -9_000_000_000_000_000_000n);
+    expect(sql).toBe(
+      "SELECT pg_advisory_xact_lock(-9000000000000000000); SELECT pg_advisory_xact_lock(-3); SELECT pg_advisory_xact_lock(5); SELECT pg_advisory_xact_lock(9000000000000000000)",
+    );
+  });
+
+  whenPg("two instances (two pools, as two processes) claiming for the same people keep every cap", async () => {
+    const [a, b] = [await boot(), await boot()];
+    const people = ["p-x1", "p-x2", "p-x3", "p-x4"];
+    // Each batch locks several people; the two instances' batches overlap in every order.
+    const claims = await Promise.all(
+      Array.from({ length: 80 }, (_, i) => (i % 2 === 0 ? a : b).store.insertClaimed!(sending(people[(i * 7) % people.length]!), [cap(3)])),
+    );
+    expect(claims.filter((c) => c.claimed)).toHaveLength(3 * people.length);
+    for (const p of people) expect((await a.store.list("acme", { profileId: p, limit: 100 })).items).toHaveLength(3);
+  });
+
+  whenPg("a claim the database refuses fails its own caller only; the rest of its batch is claimed", async () => {
+    const { store } = await boot();
+    const messages = Array.from({ length: 6 }, (_, i) => {
+      const m = sending(`p-refused-${i}`);
+      // PostgreSQL's jsonb refuses a NUL character: this row cannot be written.
+      if (i === 2) m.content = { sms: { text: "nul \u0000 here" } };
+      return m;
+    });
+    const results = await Promise.allSettled(messages.map((m) => store.insertClaimed!(m, [cap(1)])));
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled", "fulfilled"]);
+    for (const [i, m] of messages.entries()) {
+      if (i === 2) expect(await store.get("acme", m.id)).toBeNull();
+      else expect((await store.get("acme", m.id))?.status).toBe("sending");
+    }
+  });
+});
+
 describe("storage-postgres message updates (group commit)", () => {
   whenPg("concurrent updates share statements, and every row and provider id lands", async () => {
     const { store, db } = await boot();
@@ -65,8 +118,8 @@ describe("storage-postgres message updates (group commit)", () => {
   whenPg("writes of one message in one batch keep call order: the last row is stored, every provider id finds it", async () => {
     const { store } = await boot();
     const [m] = await stored(store, 1, "p-order");
-    const first = { ...m!, status: "queued" as const, attempts: [{ ...sent("order-1"), status: "failed" as const }] };
-    const second = { ...m!, status: "sent" as const, sentAt: 3_000, attempts: [first.attempts[0]!, sent("order-2", 2)] };
+    const first: Message = { ...m!, status: "queued", attempts: [{ ...sent("order-1"), status: "failed" }] };
+    const second: Message = { ...m!, status: "sent", sentAt: 3_000, attempts: [first.attempts[0]!, sent("order-2", 2)] };
     const writes = [store.update(first), store.update(second)];
     // What an update stores is the message as it was when update was called, not what the caller made of it later.
     second.status = "failed";
