@@ -24,6 +24,8 @@ export class InProcessQueue implements JobQueue {
   private admission: Promise<void> | null = null;
   /** Adds waiting for room: each lends its slot to p-queue while it waits (see add). */
   private lent = 0;
+  /** close() was called: once nothing waits or runs, the queue takes no more jobs (see add). */
+  private closing = false;
   private closed = false;
 
   constructor(
@@ -40,7 +42,12 @@ export class InProcessQueue implements JobQueue {
   async start(): Promise<void> {}
 
   async add(job: Job): Promise<void> {
-    if (this.closed) throw new NudgeError("NUDGE_STOPPED", "the job queue is closed and accepts no new work", { retryable: true });
+    // While closing, jobs still run, and a running job may add its follow-up (a journey's next step, a backfill's
+    // next page): refusing it would lose work already accepted, since nothing of this queue outlives the process.
+    // So adds are taken until nothing waits or runs; only then is the queue closed.
+    if (this.closed || (this.closing && this.idle())) {
+      throw new NudgeError("NUDGE_STOPPED", "the job queue is closed and accepts no new work", { retryable: true });
+    }
     const handler = this.handlers.get(job.name);
     if (!handler) throw new NudgeError("NUDGE_NO_JOB_HANDLER", `no handler for job "${job.name}"`);
     if (this.admission === null && this.waiting() < this.options.maxWaiting) return this.enqueue(job, handler);
@@ -115,6 +122,10 @@ export class InProcessQueue implements JobQueue {
     this.tails.set(key, next);
   }
 
+  private idle(): boolean {
+    return this.chained === 0 && this.pq.size === 0 && this.pq.pending === 0 && this.admission === null;
+  }
+
   async onIdle(): Promise<void> {
     // Chained jobs enter p-queue only when their predecessor finishes: wait until both are empty.
     while (this.chained > 0 || this.pq.size > 0 || this.pq.pending > 0) {
@@ -127,7 +138,9 @@ export class InProcessQueue implements JobQueue {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
+    this.closing = true;
+    // Follow-ups added by running jobs meanwhile are run too (see add): waits until none is left.
     await this.onIdle();
+    this.closed = true;
   }
 }
