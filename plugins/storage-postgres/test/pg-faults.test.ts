@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createNudge, FakeClock, silentLogger, StorageUnavailableError, Tokens, ValidationError, type Nudge } from "@nudge/core";
-import { anEvent } from "@nudge/core/testkit";
+import { aMessage, anEvent } from "@nudge/core/testkit";
 import { storagePostgres, type PgDatabase, type PostgresStorageConfigInput } from "@nudge/storage-postgres";
 import { dropSchema, PG_URL, pgAvailable, uniqueSchema } from "./pg-test-env.js";
 import { TcpProxy } from "./tcp-proxy.js";
@@ -56,6 +56,38 @@ describe("storage-postgres faults", () => {
     expect(await pending).toBe(true);
     await expect(db.ping()).resolves.toBeUndefined();
     expect(await countEvents("during")).toBe(1);
+    await nudge.stop();
+    await proxy.down();
+  });
+
+  whenPg("message claims and updates waiting in a group when the connection drops are retried: each is claimed once and its result lands", async () => {
+    const proxy = new TcpProxy("127.0.0.1", 5432);
+    await proxy.up();
+    const { nudge } = await boot({ url: `postgres://postgres@127.0.0.1:${proxy.port}/test`, retry: { attempts: 10, baseDelayMs: 50, maxDelayMs: 200 } });
+    const store = nudge.resolve(Tokens.MessageStore);
+    const messages = Array.from({ length: 12 }, (_, i) => aMessage("acme", `p-drop-${i % 3}`, { status: "sending", updatedAt: 1_500 }));
+    const cap = [{ id: "cap", max: 4, since: 0, marketing: true }];
+
+    await proxy.down();
+    const claims = messages.map((m) => store.insertClaimed!(m, cap));
+    await new Promise((r) => setTimeout(r, 300));
+    await proxy.up();
+    expect((await Promise.all(claims)).every((c) => c.claimed)).toBe(true);
+
+    await proxy.down();
+    const updates = messages.map((m, i) => {
+      m.status = "sent";
+      m.sentAt = 2_000;
+      m.attempts.push({ attempt: 1, channel: "sms", provider: "fake", at: 2_000, status: "sent", providerMessageId: `drop-${i}` });
+      return store.update(m);
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    await proxy.up();
+    await Promise.all(updates);
+    for (let p = 0; p < 3; p++) {
+      const rows = (await store.list("acme", { profileId: `p-drop-${p}`, limit: 100 })).items;
+      expect(rows.map((r) => r.status)).toEqual(["sent", "sent", "sent", "sent"]);
+    }
     await nudge.stop();
     await proxy.down();
   });
