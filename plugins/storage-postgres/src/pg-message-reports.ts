@@ -5,20 +5,17 @@ import { columns } from "./codec.js";
 import type { Queryable } from "./pg-database.js";
 
 /**
- * The statement that takes a person's advisory lock, to run with BEGIN (PgDatabase.tx `begin`): claims
- * for one person queue up, other people's run in parallel. The key is a 64-bit hash, written as a
- * literal (digits only) so it can share BEGIN's round trip, which takes no parameters.
+ * The 64-bit advisory lock key of a message's person. Claims take it with BEGIN (PgDatabase.tx `begin`, see
+ * lockStatement): claims for one person queue up, other people's run in parallel.
  */
-export function lockPerson(message: Message): string {
-  return lockStatement(personLockKey(message));
-}
-
-/** The 64-bit advisory lock key of a message's person. */
 export function personLockKey(message: Message): bigint {
   return createHash("sha256").update(`nudge.claim\u0000${message.workspaceId}\u0000${message.profileId}`).digest().readBigInt64BE(0);
 }
 
-/** The statements that take these advisory locks, in ascending key order (see lockPerson). */
+/**
+ * The statements that take these advisory locks, in ascending key order. Keys are written as literals (digits
+ * only) so they can share BEGIN's round trip, which takes no parameters.
+ */
 export function lockStatement(...keys: bigint[]): string {
   // One order for every transaction that takes several: two never wait for each other's locks in a cycle.
   const sorted = [...new Set(keys)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -26,19 +23,21 @@ export function lockStatement(...keys: bigint[]): string {
 }
 
 /**
- * Whether `message` may be claimed for sending (see MessageStore.claimSend). Runs in a transaction that
- * took the person's lock first (lockPerson), which holds until COMMIT: this statement's snapshot is
- * taken after it, so concurrent claims for one person — in this process or another — count each
- * other's committed "sending" rows. The stored copy and every limit's count come in one round trip.
+ * Whether `message` may be claimed for sending (see MessageStore.claimSend), as a statement to run in a
+ * transaction that took the person's lock first (personLockKey), which holds until COMMIT: its snapshot is
+ * taken after it, so concurrent claims for one person — in this process or another — count each other's
+ * committed "sending" rows. The stored copy and every limit's count come in one round trip. Built when
+ * called: `verdict` reads the answer against the message as it was then.
  */
-export async function checkClaim(q: Queryable, message: Message, limits: SendLimit[]): Promise<SendClaim> {
+export function checkClaim(message: Message, limits: SendLimit[]): { sql: string; params: unknown[]; verdict: (row: ClaimRow | undefined) => SendClaim } {
   const params: unknown[] = [message.workspaceId, message.id];
-  const [stored] = await q.query<{ status: Message["status"]; n: number } & Counts>(
-    `SELECT status, jsonb_array_length(attempts) AS n${countColumns(params, message, limits)} FROM messages WHERE workspace_id = $1 AND id = $2 FOR UPDATE`,
-    params,
-  );
-  return claimRefusedByStatus(stored, message) ?? limitVerdict(stored!, limits);
+  const sql = `SELECT status, jsonb_array_length(attempts) AS n${countColumns(params, message, limits)} FROM messages WHERE workspace_id = $1 AND id = $2 FOR UPDATE`;
+  const asCalled = { ...message, attempts: message.attempts.slice() };
+  return { sql, params, verdict: (stored) => claimRefusedByStatus(stored, asCalled) ?? limitVerdict(stored!, limits) };
 }
+
+/** The stored copy's status and attempts, and the counts (see checkClaim). */
+export type ClaimRow = { status: Message["status"]; n: number } & Counts;
 
 /** What insertNewClaim found and did: the id holding the key (null if it was free), the counts, and whether it inserted. */
 export type NewClaimRow = { taken: string | null; inserted: number } & Counts;

@@ -3,7 +3,7 @@ import { decodeCursor, MESSAGE_COLUMN_NAMES, TimeIdCursor, toPage, Where, whereL
 import { codec, columns, type PgColumns } from "./codec.js";
 import { InsertBatcher } from "./insert-batcher.js";
 import type { PgDatabase, Queryable } from "./pg-database.js";
-import { checkClaim, insertNewClaim, limitVerdict, lockPerson, lockStatement, personLockKey, spend, type NewClaimRow } from "./pg-message-reports.js";
+import { checkClaim, insertNewClaim, limitVerdict, lockStatement, personLockKey, spend, type ClaimRow, type NewClaimRow } from "./pg-message-reports.js";
 
 type Row = MessageRow<PgColumns>;
 
@@ -41,11 +41,10 @@ const UPSERT_MANY = `WITH up AS (INSERT INTO messages (${COLUMNS}) SELECT * FROM
     JOIN up ON up.workspace_id = p.ws AND up.id = p.mid
   ON CONFLICT DO NOTHING`;
 
-/** A new message's claim (see insertNewClaim), built when `insertClaimed` is called: its person's lock and its statement. */
+/** A claim (insertClaimed's or claimSend's), built when called: its person's lock, and its work in the group's transaction. */
 interface ClaimWrite {
   lock: bigint;
-  sql: string;
-  params: unknown[];
+  run: (q: Queryable) => Promise<unknown>;
 }
 
 /** A message's row as parameters, taken when `update` is called (the caller may change its object later). */
@@ -61,6 +60,20 @@ function providerIds(m: Message): string[] {
   return ids;
 }
 
+const UPSERT = `WITH up AS (INSERT INTO messages (${COLUMNS}) VALUES (${PLACEHOLDERS})
+    ON CONFLICT (workspace_id, id) DO UPDATE SET ${UPSERT_SET} RETURNING id)
+  ${INSERT_PROVIDER_IDS} FROM up CROSS JOIN unnest($${PROVIDER_IDS}::text[]) AS p ON CONFLICT DO NOTHING`;
+
+/**
+ * Replaces the row and adds its new provider ids, in one statement (part of a claim's transaction), built
+ * when called. Attempts only ever grow, so ids are added, never deleted here; a lookup by provider id still
+ * checks the row's attempts (see findByProviderMessageId), so a replaced row that dropped an attempt is not
+ * found through it. (UPSERT_MANY does the same for many rows.)
+ */
+function upsertStatement(message: Message): { sql: string; params: unknown[] } {
+  return { sql: UPSERT, params: [...codec.messageParams(message), providerIds(message)] };
+}
+
 /** The message log: one row per logical message, its attempts and policy decisions as JSONB. */
 export class PgMessageStore implements MessageStore {
   /**
@@ -69,10 +82,10 @@ export class PgMessageStore implements MessageStore {
    */
   private readonly updates: InsertBatcher<RowWrite, void>;
   /**
-   * Group commit of the claims that count limits: concurrent ones run in one transaction that takes all their
-   * people's locks first, one statement each, and one COMMIT (one WAL flush) for all of them.
+   * Group commit of the claims that count limits (and of every claimSend): concurrent ones run in one transaction
+   * that takes all their people's locks first, then each claim's statements, and one COMMIT (one WAL flush) for all.
    */
-  private readonly claims: InsertBatcher<ClaimWrite, NewClaimRow>;
+  private readonly claims: InsertBatcher<ClaimWrite, unknown>;
 
   constructor(private readonly db: PgDatabase) {
     this.updates = new InsertBatcher((writes) => this.upsertMany(writes), db.config.groupCommit);
@@ -105,7 +118,8 @@ export class PgMessageStore implements MessageStore {
         ...codec.messageParams(message),
         providerIds(message),
       ]);
-      const [row] = (await this.claims.submit([{ lock: personLockKey(message), ...statement }])) as [NewClaimRow];
+      const run = async (q: Queryable) => (await q.query<NewClaimRow>(statement.sql, statement.params))[0]!;
+      const [row] = (await this.claims.submit([{ lock: personLockKey(message), run }])) as [NewClaimRow];
       if (row.inserted === 1) return { claimed: true };
       // Free but not inserted: a limit refused, or another person's concurrent insert took the key meanwhile.
       const verdict = row.taken === null ? limitVerdict(row, limits) : null;
@@ -148,14 +162,17 @@ export class PgMessageStore implements MessageStore {
   }
 
   async claimSend(message: Message, limits: SendLimit[]): Promise<SendClaim> {
-    return this.db.tx(
-      async (q) => {
-        const verdict = await checkClaim(q, message, limits);
-        if (verdict.claimed) await this.upsert(q, message);
-        return verdict;
-      },
-      { begin: lockPerson(message) },
-    );
+    // In a transaction with other concurrent claims (see claimMany): the check, then the row if claimed.
+    const check = checkClaim(message, limits);
+    const write = upsertStatement(message);
+    const run = async (q: Queryable): Promise<SendClaim> => {
+      const [stored] = await q.query<ClaimRow>(check.sql, check.params);
+      const verdict = check.verdict(stored);
+      if (verdict.claimed) await q.query(write.sql, write.params);
+      return verdict;
+    };
+    const [verdict] = (await this.claims.submit([{ lock: personLockKey(message), run }])) as [SendClaim];
+    return verdict;
   }
 
   async spend(ws: string, query: SpendQuery): Promise<SpendRow[]> {
@@ -167,31 +184,16 @@ export class PgMessageStore implements MessageStore {
   }
 
   /**
-   * Replaces the row and adds its new provider ids, in one statement (atomic on its own, or part of the
-   * caller's transaction). Attempts only ever grow, so ids are added, never deleted here; a lookup by
-   * provider id still checks the row's attempts (see findByProviderMessageId), so a replaced row that
-   * dropped an attempt is not found through it.
-   */
-  private async upsert(q: Queryable, message: Message): Promise<void> {
-    await q.query(
-      `WITH up AS (INSERT INTO messages (${COLUMNS}) VALUES (${PLACEHOLDERS})
-         ON CONFLICT (workspace_id, id) DO UPDATE SET ${MESSAGE_COLUMN_NAMES.slice(2).map((c) => `${c} = EXCLUDED.${c}`).join(", ")} RETURNING id)
-       ${INSERT_PROVIDER_IDS} FROM up CROSS JOIN unnest($${PROVIDER_IDS}::text[]) AS p ON CONFLICT DO NOTHING`,
-      [...codec.messageParams(message), providerIds(message)],
-    );
-  }
-
-  /**
    * The batch of claims in one transaction. Every person's lock is taken first, in one order (so two batches never
    * deadlock on them), and held to COMMIT; the claims then run one after another, so each counts the ones before it.
    * A claim that fails aborts the transaction: the batcher then runs each claim in a transaction of its own.
    */
-  private async claimMany(writes: ClaimWrite[]): Promise<NewClaimRow[]> {
+  private async claimMany(writes: ClaimWrite[]): Promise<unknown[]> {
     return this.db.tx(
       async (q) => {
-        const rows: NewClaimRow[] = [];
-        for (const w of writes) rows.push((await q.query<NewClaimRow>(w.sql, w.params))[0]!);
-        return rows;
+        const results: unknown[] = [];
+        for (const w of writes) results.push(await w.run(q));
+        return results;
       },
       { begin: lockStatement(...writes.map((w) => w.lock)) },
     );
@@ -203,13 +205,11 @@ export class PgMessageStore implements MessageStore {
    */
   private async upsertMany(writes: RowWrite[]): Promise<void[]> {
     const last = new Map<string, RowWrite>();
-    for (const w of writes) {
-      const key = `${w.params[0] as string}\u0000${w.params[1] as string}`;
-      last.delete(key); // re-added at the end: the rows keep the order of their last write
-      last.set(key, w);
-    }
+    for (const w of writes) last.set(`${w.params[0] as string}\u0000${w.params[1] as string}`, w);
+    // Rows in key order: two such statements in flight lock the rows they share in one order, never in a cycle.
+    const rows = [...last.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, w]) => w);
     const arrays: unknown[][] = MESSAGE_COLUMN_NAMES.map(() => []);
-    for (const w of last.values()) for (let i = 0; i < N; i++) arrays[i]!.push(w.params[i]);
+    for (const w of rows) for (let i = 0; i < N; i++) arrays[i]!.push(w.params[i]);
     const ids: string[][] = [[], [], []];
     for (const w of writes) {
       for (const pid of w.providerIds) {

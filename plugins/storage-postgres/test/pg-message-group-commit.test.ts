@@ -58,6 +58,25 @@ describe("storage-postgres claims (group commit)", () => {
     expect((await store.list("acme", { profileId: "p-cap", limit: 100 })).items).toHaveLength(5);
   });
 
+  whenPg("claims of stored messages (resumed, or the next channel of a chain) share transactions too; caps and status hold", async () => {
+    const { store, db } = await boot();
+    const queued = await stored(store, 20, "p-resume");
+    const [moved] = await stored(store, 1, "p-resume");
+    await store.update({ ...moved!, status: "sent", sentAt: 2_000, attempts: [sent("moved-1")] });
+    const tx = vi.spyOn(db, "tx");
+    const claim = (m: Message) => store.claimSend({ ...m, status: "sending", updatedAt: 1_500 }, [cap(6)]);
+    const [claims, stale] = await Promise.all([Promise.all(queued.map(claim)), claim(moved!)]);
+    // The sent one counts toward the cap: five more of the twenty go.
+    expect(claims.filter((c) => c.claimed)).toHaveLength(5);
+    expect(claims.filter((c) => !c.claimed && c.reason === "limit")).toHaveLength(15);
+    // Another worker moved it on (sent): refused by its status, not claimed again.
+    expect(stale).toEqual({ claimed: false, reason: "status", status: "sent" });
+    expect(tx.mock.calls.length).toBeLessThan(5);
+    tx.mockRestore();
+    const statuses = (await store.list("acme", { profileId: "p-resume", limit: 100 })).items.map((m) => m.status).sort();
+    expect(statuses).toEqual([...Array<string>(15).fill("queued"), "sending", "sending", "sending", "sending", "sending", "sent"]);
+  });
+
   it("a batch takes its people's locks once each, in ascending key order", () => {
     const sql = lockStatement(5n, -3n, 9_000_000_000_000_000_000n, 5n, -9_000_000_000_000_000_000n);
     expect(sql).toBe(
