@@ -1,30 +1,11 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createNudge, FakeClock, silentLogger, StorageUnavailableError, Tokens, ValidationError, type Nudge } from "@nudge/core";
+import { describe, expect, vi } from "vitest";
+import { StorageUnavailableError, Tokens, ValidationError } from "@nudge/core";
 import { aMessage, anEvent } from "@nudge/core/testkit";
-import { storagePostgres, type PgDatabase, type PostgresStorageConfigInput } from "@nudge/storage-postgres";
-import { dropSchema, PG_URL, pgAvailable, uniqueSchema } from "./pg-test-env.js";
+import { PG_URL, pgSuite } from "./pg-test-env.js";
 import { TcpProxy } from "./tcp-proxy.js";
 
-const schema = uniqueSchema();
-let skip: string | null = null;
-const started: Nudge[] = [];
-
-beforeAll(async () => {
-  const a = await pgAvailable();
-  skip = a === true ? null : a;
-});
-afterAll(async () => {
-  for (const n of started) await n.stop();
-  if (skip === null) await dropSchema(schema);
-});
-
-async function boot(config: Partial<PostgresStorageConfigInput> = {}): Promise<{ nudge: Nudge; db: PgDatabase }> {
-  const nudge = await createNudge({ workspace: "acme", plugins: [storagePostgres({ url: PG_URL, schema, ...config })], logger: silentLogger(), clock: new FakeClock() });
-  await nudge.start();
-  started.push(nudge);
-  return { nudge, db: nudge.resolve(Tokens.StorageHealth) as PgDatabase };
-}
+const { schema, whenPg, boot } = pgSuite();
 
 async function countEvents(messageId: string): Promise<number> {
   const client = new pg.Client({ connectionString: PG_URL });
@@ -33,12 +14,6 @@ async function countEvents(messageId: string): Promise<number> {
   await client.end();
   return (rows[0] as { n: number }).n;
 }
-
-const whenPg = (title: string, fn: () => Promise<void>) =>
-  it(title, async (ctx) => {
-    if (skip !== null) ctx.skip(skip);
-    await fn();
-  });
 
 describe("storage-postgres faults", () => {
   whenPg("a connection lost mid-run shows in readiness, is retried with backoff, and the append lands once the server is back", async () => {

@@ -1,37 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createNudge, FakeClock, silentLogger, Tokens, type Delivery, type Message, type MessageStore, type Nudge, type SendLimit } from "@nudge/core";
+import { describe, expect, it, vi } from "vitest";
+import type { Delivery, Message, MessageStore, SendLimit } from "@nudge/core";
 import { aMessage } from "@nudge/core/testkit";
-import { storagePostgres, type PgDatabase } from "@nudge/storage-postgres";
 import { lockStatement } from "../src/pg-message-reports.js";
-import { dropSchema, PG_URL, pgAvailable, uniqueSchema } from "./pg-test-env.js";
+import { pgSuite } from "./pg-test-env.js";
 
 // Message updates and claims are group-committed (see PgMessageStore.updates and .claims).
 
-const schema = uniqueSchema("nudge_msg_group");
-let skip: string | null = null;
-const started: Nudge[] = [];
-
-beforeAll(async () => {
-  const a = await pgAvailable();
-  skip = a === true ? null : a;
-});
-afterAll(async () => {
-  for (const n of started) await n.stop();
-  if (skip === null) await dropSchema(schema);
-});
-
-async function boot(): Promise<{ nudge: Nudge; store: MessageStore; db: PgDatabase }> {
-  const nudge = await createNudge({ workspace: "acme", plugins: [storagePostgres({ url: PG_URL, schema })], logger: silentLogger(), clock: new FakeClock() });
-  await nudge.start();
-  started.push(nudge);
-  return { nudge, store: nudge.resolve(Tokens.MessageStore), db: nudge.resolve(Tokens.StorageHealth) as PgDatabase };
-}
-
-const whenPg = (title: string, fn: () => Promise<void>) =>
-  it(title, async (ctx) => {
-    if (skip !== null) ctx.skip(skip);
-    await fn();
-  });
+const { whenPg, boot } = pgSuite("nudge_msg_group");
 
 const sent = (providerMessageId: string, attempt = 1): Delivery => ({ attempt, channel: "sms", provider: "fake", at: 2_000, status: "sent", providerMessageId, cost: { amount: 9.9, currency: "KRW" } });
 
