@@ -125,6 +125,30 @@ describe("ingest: nudge.batch()", () => {
     await nudge.stop();
   });
 
+  it("a retried batch (every item a duplicate) is answered from one read of the stored events, as one read each would", async () => {
+    const items = Array.from({ length: 30 }, (_, i) => ({ type: "track" as const, userId: `u${i % 4}`, event: "viewed", messageId: `retry-${i}` }));
+    const answers: Accepted[][] = [];
+    for (const withMany of [true, false]) {
+      const { nudge } = await makeNudge();
+      await nudge.start();
+      const store = nudge.resolve(Tokens.EventStore);
+      if (!withMany) store.getManyByMessageId = undefined;
+      const first = await nudge.batch(items);
+      const reads = { one: 0, many: 0 };
+      const one = store.getByMessageId.bind(store);
+      store.getByMessageId = async (ws, id) => (reads.one++, one(ws, id));
+      const many = store.getManyByMessageId?.bind(store);
+      if (many) store.getManyByMessageId = async (ws, ids) => (reads.many++, many(ws, ids));
+      const again = await nudge.batch(items);
+      expect(again.every((r) => !r.accepted)).toBe(true);
+      expect(again.map((r) => [r.eventId, r.profileId])).toEqual(first.map((r) => [r.eventId, r.profileId]));
+      expect(reads).toEqual(withMany ? { one: 0, many: 1 } : { one: 30, many: 0 });
+      answers.push(again);
+      await nudge.stop();
+    }
+    expect(answers[0]!.map((r) => r.accepted)).toEqual(answers[1]!.map((r) => r.accepted));
+  });
+
   it("journeys see each person's traits from an identify earlier in the same batch", async () => {
     const channels = testChannels(["sms"]);
     const { nudge } = await start({ channels: channels.plugin });

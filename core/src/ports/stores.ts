@@ -63,6 +63,11 @@ export interface EventStore {
   /** The same for many events in one transaction; one boolean per event, in order. */
   appendMany(events: NudgeEvent[]): Promise<boolean[]>;
   getByMessageId(ws: string, messageId: string): Promise<NudgeEvent | null>;
+  /**
+   * Optional: getByMessageId for many ids in one read, one answer per id, in order (null where none is
+   * stored). Ingest uses it to answer a batch's duplicates (a client retrying a batch) with one read.
+   */
+  getManyByMessageId?(ws: string, messageIds: string[]): Promise<(NudgeEvent | null)[]>;
   /** Newest first. */
   listByProfile(ws: string, profileId: string, options: { limit: number; before?: number }): Promise<NudgeEvent[]>;
   count(ws: string, query: EventQuery): Promise<number>;

@@ -191,6 +191,18 @@ export function describeStorageConformance(name: string, make: () => PluginSpec 
         expect(await s.events.getByMessageId(A, "missing")).toBeNull();
       });
 
+      test("getManyByMessageId (when offered) answers each id in order, null where none is stored, one workspace at a time", async () => {
+        const many = s.events.getManyByMessageId?.bind(s.events);
+        if (!many) return;
+        const a = anEvent(A, "p-get-many", { messageId: "gm-1", properties: { n: 1 } });
+        const b = anEvent(A, "p-get-many", { messageId: "gm-2", properties: { n: 2 } });
+        const elsewhere = anEvent(B, "p-get-many", { messageId: "gm-3" });
+        await s.events.appendMany([a, b, elsewhere]);
+        expect(await many(A, ["gm-2", "missing", "gm-1", "gm-3", "gm-2"])).toEqual([b, null, a, null, b]);
+        expect(await many(B, ["gm-1", "gm-3"])).toEqual([null, elsewhere]);
+        expect(await many(A, [])).toEqual([]);
+      });
+
       test("appendMany reports each event, duplicates inside the batch too", async () => {
         const a = anEvent(A, "p-many", { messageId: "mm-1" });
         const b = anEvent(A, "p-many", { messageId: "mm-2" });

@@ -56,6 +56,14 @@ export class MemoryEventStore implements EventStore {
     return e ? clone(e) : null;
   }
 
+  async getManyByMessageId(ws: string, messageIds: string[]): Promise<(NudgeEvent | null)[]> {
+    const events = this.ws(ws);
+    return messageIds.map((id) => {
+      const e = events.get(id);
+      return e ? clone(e) : null;
+    });
+  }
+
   async listByProfile(ws: string, profileId: string, options: { limit: number; before?: number }): Promise<NudgeEvent[]> {
     return this.ofProfile(ws, profileId)
       .filter((e) => options.before === undefined || e.timestamp < options.before)

@@ -69,6 +69,16 @@ export class PgEventStore implements EventStore {
     return row ? codec.event(row) : null;
   }
 
+  async getManyByMessageId(ws: string, messageIds: string[]): Promise<(NudgeEvent | null)[]> {
+    if (messageIds.length === 0) return [];
+    const rows = await this.db.query<Row>(`SELECT ${EVENT_COLUMNS} FROM events WHERE workspace_id = $1 AND message_id = ANY($2::text[])`, [ws, [...new Set(messageIds)]]);
+    const found = new Map(rows.map((r) => [r.message_id, r]));
+    return messageIds.map((id) => {
+      const row = found.get(id);
+      return row ? codec.event(row) : null;
+    });
+  }
+
   async listByProfile(ws: string, profileId: string, options: { limit: number; before?: number }): Promise<NudgeEvent[]> {
     const rows = await this.db.query<Row>(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE workspace_id = $1 AND profile_id = $2 AND timestamp < $3 ORDER BY timestamp DESC, received_at DESC, id DESC LIMIT $4`,

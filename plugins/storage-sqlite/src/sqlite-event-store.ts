@@ -39,6 +39,21 @@ export class SqliteEventStore implements EventStore {
     return row ? codec.event(row) : null;
   }
 
+  async getManyByMessageId(ws: string, messageIds: string[]): Promise<(NudgeEvent | null)[]> {
+    if (messageIds.length === 0) return [];
+    const rows = this.db.guard(
+      () =>
+        this.db
+          .eventStmt(`SELECT ${EVENT_COLUMNS} FROM events WHERE workspace_id = ? AND message_id IN (SELECT value FROM json_each(?))`)
+          .all(ws, JSON.stringify([...new Set(messageIds)])) as Row[],
+    );
+    const found = new Map(rows.map((r) => [r.message_id, r]));
+    return messageIds.map((id) => {
+      const row = found.get(id);
+      return row ? codec.event(row) : null;
+    });
+  }
+
   async listByProfile(ws: string, profileId: string, options: { limit: number; before?: number }): Promise<NudgeEvent[]> {
     const rows = this.db.guard(
       () =>

@@ -160,12 +160,12 @@ export class IngestService {
       s.event = events[i] = this.toEvent(s.profileId!, c, now, wanted);
     }
     const inserted = await this.events.appendMany(events);
-    const duplicates: Promise<void>[] = [];
+    const duplicates: Slot[] = [];
     slots.forEach((s, i) => {
       if (inserted[i]) results[s.index] = fresh(s);
-      else duplicates.push(this.duplicate(s.event!).then((r) => void (results[s.index] = r)));
+      else duplicates.push(s);
     });
-    if (duplicates.length > 0) await Promise.all(duplicates);
+    if (duplicates.length > 0) await this.answerDuplicates(duplicates, results);
     // Traits land before any of the person's events is processed; then the jobs, in each person's order.
     const stored = people.map((c) => c.filter((s) => results[s.index]!.accepted));
     const withTraits = stored.filter((c) => c.some((s) => s.call.type === "identify"));
@@ -284,8 +284,18 @@ export class IngestService {
   }
 
   private async duplicate(event: NudgeEvent): Promise<Accepted> {
-    const existing = await this.events.getByMessageId(this.ws, event.messageId);
-    return { accepted: false, eventId: existing?.id ?? event.id, profileId: existing?.profileId ?? event.profileId };
+    return asDuplicate(event, await this.events.getByMessageId(this.ws, event.messageId));
+  }
+
+  /** A batch's duplicates, answered with the stored events: in one read when the store offers it (a retried batch is all duplicates). */
+  private async answerDuplicates(duplicates: Slot[], results: Accepted[]): Promise<void> {
+    const many = this.events.getManyByMessageId?.bind(this.events);
+    if (many !== undefined && duplicates.length > 1) {
+      const stored = await many(this.ws, duplicates.map((s) => s.event!.messageId));
+      duplicates.forEach((s, i) => (results[s.index] = asDuplicate(s.event!, stored[i] ?? null)));
+      return;
+    }
+    await Promise.all(duplicates.map(async (s) => (results[s.index] = await this.duplicate(s.event!))));
   }
 
   /** Announces a stored event and queues its processing; answers a promise only when there is a job to add. */
@@ -304,6 +314,11 @@ export class IngestService {
       key: event.profileId,
     });
   }
+}
+
+/** The answer for an event whose messageId was stored already: the stored event's ids. */
+function asDuplicate(event: NudgeEvent, existing: NudgeEvent | null): Accepted {
+  return { accepted: false, eventId: existing?.id ?? event.id, profileId: existing?.profileId ?? event.profileId };
 }
 
 function trackCall(t: z.output<typeof TrackInput>): Call {
