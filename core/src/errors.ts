@@ -142,15 +142,23 @@ export interface ChannelErrorOptions extends NudgeErrorOptions {
    * engine marks them invalid, as it does for those in a successful SendResult.
    */
   invalidContacts?: { key: string; reason: string }[];
+  /**
+   * The provider provably did not act on the call (connection refused, unknown host, HTTP 429): the
+   * next provider of the channel may be tried at once. Leave it unset when the outcome is unknown (a
+   * timeout, a reset, a 5xx after the request was sent).
+   */
+  notSent?: boolean;
 }
 
 export class ChannelError extends NudgeError {
   readonly providerCode: string | undefined;
   readonly invalidContacts: { key: string; reason: string }[];
+  readonly notSent: boolean;
   constructor(code: string, message: string, options: ChannelErrorOptions) {
     super(code, message, options);
     this.providerCode = options.providerCode;
     this.invalidContacts = options.invalidContacts ?? [];
+    this.notSent = options.notSent ?? false;
   }
 }
 

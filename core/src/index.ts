@@ -38,7 +38,8 @@ export { InProcessQueue, type InProcessQueueOptions } from "./engine/queue/in-pr
 export { compare, matchesFilters, readPath } from "./engine/compare.js";
 export { TemplateRenderer, TemplateAbort, TEMPLATE_ROOTS, type TemplateScope } from "./template/renderer.js";
 export { SandboxOutbox, type SandboxRecord } from "./sandbox/sandbox-outbox.js";
-export { SandboxProvider, SandboxConfig, SandboxFailure } from "./sandbox/sandbox-provider.js";
+export { SandboxProvider, SandboxProviderConfig, SandboxFailure } from "./sandbox/sandbox-provider.js";
+export { sandboxProvider, type SandboxProviderInput } from "./sandbox/sandbox-provider.plugin.js";
 export { sandboxChannel, type TextContent } from "./sandbox/sandbox-channel.js";
 // Channel plugins call their vendors through it, so every vendor maps network failures, 429 and 5xx alike.
 export { vendorRequest, type VendorAnswer, type VendorRequestInit } from "./http/vendor-http.js";

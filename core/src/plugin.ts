@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { PluginContext } from "./container/plugin-context.js";
 import type { Token } from "./tokens.js";
 
-export type PluginKind = "channel" | "storage" | "trigger" | "queue" | "policy";
+export type PluginKind = "channel" | "provider" | "storage" | "trigger" | "queue" | "policy" | "predictor" | "model";
 
 /**
  * The plugin contract. `id` is the only registration key; `configSchema` is parsed before `register`;
@@ -11,6 +11,11 @@ export type PluginKind = "channel" | "storage" | "trigger" | "queue" | "policy";
 export interface NudgePlugin<S extends z.ZodType = z.ZodType> {
   id: string;
   kind: PluginKind;
+  /**
+   * Providers only: the kind of channel delivered ("sms", "kakao" ...). A provider plugin is keyed by
+   * `channel/id`, so one vendor's SMS and Kakao plugins may share the id "solapi".
+   */
+  channel?: string;
   configSchema: S;
   /** Ports that must be registered (by any plugin) by the end of registration. */
   requires?: readonly Token<unknown>[];

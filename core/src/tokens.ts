@@ -13,6 +13,7 @@ import type {
 } from "./ports/stores.js";
 import type { JobQueue } from "./ports/job-queue.js";
 import type { Channel } from "./ports/channel.js";
+import type { Provider } from "./ports/provider.js";
 import type { Policy } from "./ports/policy.js";
 import type { TriggerSource } from "./ports/trigger-source.js";
 import type { Hooks } from "./engine/hooks.js";
@@ -68,6 +69,8 @@ export const Tokens = {
   StorageHealth: token<HealthCheck>("StorageHealth"),
   JobQueue: token<JobQueue>("JobQueue"),
   Channel: token<Channel>("Channel", { multi: true }),
+  /** Vendors, several per channel kind; channels pick them with `ctx.providers(kind, ids)`. */
+  Provider: token<Provider>("Provider", { multi: true }),
   Policy: token<Policy>("Policy", { multi: true }),
   TriggerSource: token<TriggerSource>("TriggerSource", { multi: true }),
 } as const;

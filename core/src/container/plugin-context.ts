@@ -5,7 +5,9 @@ import { BootError } from "../errors.js";
 import { tokenInfo, type Token } from "../tokens.js";
 import type { Clock } from "../ports/clock.js";
 import type { Logger } from "../ports/logger.js";
+import type { Provider, ProviderSet } from "../ports/provider.js";
 import { assertInjectable } from "./check-injection.js";
+import { ProviderSets } from "./provider-sets.js";
 
 export type Constructor<T> = new (...args: never[]) => T;
 
@@ -21,6 +23,12 @@ export interface PluginContext {
   isRegistered(token: Token<unknown>): boolean;
   resolve<T>(token: Token<T>): T;
   resolveAll<T>(token: Token<T>): T[];
+  /**
+   * The providers a channel uses, by id in failover order, among those registered for `kind` ("sms",
+   * "kakao" ...). "sandbox" needs no plugin. The set is filled once every plugin has registered: a missing
+   * or duplicated provider fails `createNudge` with both names.
+   */
+  providers<P extends Provider = Provider>(kind: string, ids: readonly string[]): ProviderSet<P>;
 }
 
 /**
@@ -29,6 +37,7 @@ export interface PluginContext {
  */
 export class InstanceContainer {
   private readonly owners = new Map<symbol, string[]>();
+  readonly providerSets = new ProviderSets();
 
   constructor(
     readonly container: DependencyContainer,
@@ -90,6 +99,7 @@ export class InstanceContainer {
       isRegistered: (t) => this.isRegistered(t),
       resolve: (t) => this.resolve(t),
       resolveAll: (t) => this.resolveAll(t),
+      providers: (kind, ids) => this.providerSets.request(pluginId, kind, ids),
     };
   }
 }

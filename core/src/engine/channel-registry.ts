@@ -10,7 +10,7 @@ export class ChannelRegistry {
       if (this.byId.has(c.id)) {
         throw new BootError(
           "NUDGE_DUPLICATE_CHANNEL",
-          `Two channels claim the id "${c.id}" (providers "${this.byId.get(c.id)!.provider}" and "${c.provider}")`,
+          `Two channels claim the id "${c.id}" (providers ${this.byId.get(c.id)!.providers.join(", ")} and ${c.providers.join(", ")})`,
           { channel: c.id },
         );
       }

@@ -8,6 +8,7 @@ import { SystemClock, type Clock } from "../ports/clock.js";
 import { createLogger, type Logger } from "../ports/logger.js";
 import type { Policy } from "../ports/policy.js";
 import { SandboxOutbox } from "../sandbox/sandbox-outbox.js";
+import { SandboxProvider, SandboxProviderConfig } from "../sandbox/sandbox-provider.js";
 import { TemplateRenderer } from "../template/renderer.js";
 import { LinkService, LinkSettings } from "../links/link-service.js";
 import { StoragePorts, Tokens, tokenInfo, type Token } from "../tokens.js";
@@ -102,19 +103,21 @@ export async function createNudge(options: NudgeOptions): Promise<Nudge> {
     if (!plugin || typeof plugin.id !== "string" || typeof plugin.register !== "function") {
       throw new BootError("NUDGE_BAD_PLUGIN", `plugins[${index}] is not a plugin (use a factory made by definePlugin)`);
     }
-    if (seen.has(plugin.id)) {
-      throw new BootError("NUDGE_DUPLICATE_PLUGIN", `plugin "${plugin.id}" is listed twice (plugins[${seen.get(plugin.id)}] and plugins[${index}])`, {
-        pluginId: plugin.id,
+    // Providers are keyed by channel and id: solapi's SMS and Kakao plugins may both be "solapi".
+    const key = plugin.kind === "provider" && plugin.channel ? `${plugin.channel}/${plugin.id}` : plugin.id;
+    if (seen.has(key)) {
+      throw new BootError("NUDGE_DUPLICATE_PLUGIN", `plugin "${key}" is listed twice (plugins[${seen.get(key)}] and plugins[${index}])`, {
+        pluginId: key,
       });
     }
-    seen.set(plugin.id, index);
+    seen.set(key, index);
     const result = plugin.configSchema.safeParse(spec.config ?? {});
     if (!result.success) throw new PluginConfigError(plugin.id, issuesFromZod(result.error), result.error);
     return { plugin, config: result.data as unknown };
   });
 
   for (const { plugin, config } of parsed) {
-    const ctx = ic.contextFor(plugin.id);
+    const ctx = ic.contextFor(plugin.kind === "provider" && plugin.channel ? `${plugin.channel}/${plugin.id}` : plugin.id);
     try {
       plugin.register(ctx, config);
     } catch (e) {
@@ -147,6 +150,13 @@ export async function createNudge(options: NudgeOptions): Promise<Nudge> {
     ic.registerInstance(core, Tokens.JobQueue, new InProcessQueue(logger, { concurrency: resolved.concurrency, maxWaiting: resolved.maxQueued }));
   }
 
+  const outbox = ic.resolve(Tokens.SandboxOutbox);
+  const providerOwners = ic.ownersOf(Tokens.Provider);
+  ic.providerSets.bind(
+    ic.resolveAll(Tokens.Provider).map((provider, i) => ({ provider, pluginId: providerOwners[i] ?? "unknown" })),
+    (kind) => new SandboxProvider(kind, SandboxProviderConfig.parse({}), outbox, clock),
+    logger,
+  );
   ic.registerInstance(core, ChannelRegistryToken, new ChannelRegistry(ic.resolveAll(Tokens.Channel)));
   ic.registerInstance(core, PoliciesToken, sortPolicies([new ConsentPolicy(), ...ic.resolveAll(Tokens.Policy)]));
   ic.registerInstance(core, PluginRuntimeToken, runtime);

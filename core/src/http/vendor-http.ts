@@ -23,7 +23,10 @@ export async function vendorRequest(url: string, init: VendorRequestInit): Promi
   try {
     res = await fetch(url, { ...rest, signal: AbortSignal.timeout(timeoutMs) });
   } catch (e) {
-    throw new ChannelUnavailableError(`request to ${new URL(url).host} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new ChannelUnavailableError(`request to ${new URL(url).host} failed: ${e instanceof Error ? e.message : String(e)}`, {
+      cause: e,
+      ...(neverReached(e) ? { notSent: true } : {}),
+    });
   }
   const text = await res.text();
   let body: unknown = text;
@@ -36,6 +39,7 @@ export async function vendorRequest(url: string, init: VendorRequestInit): Promi
     const retryAfter = Number(res.headers.get("retry-after"));
     throw new RateLimitedError(`rate limited by ${new URL(url).host}`, {
       providerCode: "HTTP_429",
+      notSent: true,
       ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
     });
   }
@@ -43,4 +47,13 @@ export async function vendorRequest(url: string, init: VendorRequestInit): Promi
     throw new ChannelUnavailableError(`${new URL(url).host} answered HTTP ${res.status}`, { providerCode: `HTTP_${res.status}` });
   }
   return { status: res.status, headers: res.headers, body };
+}
+
+/** Errors raised before a single byte reached the vendor: the call was certainly not acted on. */
+const NOT_REACHED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+
+function neverReached(e: unknown): boolean {
+  // undici wraps the socket error: `TypeError("fetch failed", { cause: { code } })`.
+  const cause = (e as { cause?: { code?: unknown } } | null)?.cause;
+  return typeof cause?.code === "string" && NOT_REACHED.has(cause.code);
 }

@@ -11,6 +11,8 @@ export interface ProviderRateLimit {
 /** What a channel knows about the send it is asked to make. */
 export interface SendContext {
   workspace: string;
+  /** The id of the channel sending (e.g. "sms", "kakao-friendtalk"). */
+  channel: string;
   messageId: string;
   /** Stable across retries of one logical message on one channel: pass it to providers that dedupe. */
   idempotencyKey: string;
@@ -28,6 +30,8 @@ export interface OutboundMessage<C> {
 }
 
 export interface SendResult {
+  /** The provider that took the message (set by `ProviderSet.send`); the channel's first provider when absent. */
+  provider?: string;
   providerMessageId?: string;
   /** Most providers only accept; a delivery report confirms later. */
   status?: "sent" | "delivered";
@@ -85,18 +89,18 @@ export interface WebhookResult {
 }
 
 /**
- * A channel: one kind of message (sms, kakao, email, push ...) with its content schema, delivered by
- * one provider chosen by configuration. Channels are registered under Tokens.Channel (several) and
- * reached through the ChannelRegistry by `id`.
+ * A channel: one kind of message (sms, kakao, email, push ...) with its content schema and rules, delivered
+ * by provider plugins it picks by id (`ctx.providers(kind, ids)`). Channels are registered under
+ * Tokens.Channel (several) and reached by `id`.
  */
 export interface Channel<C = unknown> {
   /** The registry key, e.g. "sms". Two channels with one id fail at boot. */
   readonly id: string;
-  /** The provider in use: "sandbox", "nhncloud", "solapi" ... */
-  readonly provider: string;
+  /** The ids of the providers it uses, in failover order: "nhncloud", "solapi", "sandbox" ... */
+  readonly providers: readonly string[];
   /** Validates rendered content; errors name the field. */
   readonly contentSchema: ZodType<C>;
-  /** The provider's documented limits; the host's `settings.dispatch.providers[id]` overrides them. */
+  /** The first provider's documented limits; the host's `settings.dispatch.providers[id]` overrides them. */
   readonly rateLimit?: ProviderRateLimit;
   /** The person's address on this channel, or null when they cannot be reached here (falls back). */
   address(profile: Profile): string | null;
@@ -104,12 +108,22 @@ export interface Channel<C = unknown> {
   prepare?(content: C, context: SendContext): Prepared;
   /** Sends, or throws a core ChannelError (rejected, unreachable, unavailable, rate limited, deferred). */
   send(message: OutboundMessage<C>): Promise<SendResult>;
-  /** Verifies and parses the provider's webhook. Throws ValidationError for a bad signature or body. */
-  parseWebhook?(request: WebhookRequest): Promise<WebhookResult>;
   /**
-   * Asks the provider what became of a sent message, for providers whose reports can be fetched (or that
-   * send none). Null when the provider knows nothing more yet. The engine calls it for sent messages still
-   * without a report, less and less often as they age (`settings.dispatch.upkeep`).
+   * Verifies and parses the webhook of one of its providers (`provider` is the id in the URL). Throws
+   * ValidationError for a bad signature or body, NotFoundError when that provider takes no webhooks.
    */
-  poll?(providerMessageId: string, messageType?: string): Promise<DeliveryReport | null>;
+  parseWebhook?(request: WebhookRequest, provider: string): Promise<WebhookResult>;
+  /**
+   * Asks the provider that sent a message what became of it, for providers whose reports can be fetched (or
+   * that send none). Null when the provider knows nothing more yet. The engine calls it for sent messages
+   * still without a report, less and less often as they age (`settings.dispatch.upkeep`).
+   */
+  poll?(query: PollQuery): Promise<DeliveryReport | null>;
+}
+
+/** A sent message to look up at its provider. */
+export interface PollQuery {
+  provider: string;
+  providerMessageId: string;
+  messageType?: string | undefined;
 }

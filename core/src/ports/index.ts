@@ -6,3 +6,4 @@ export * from "./channel.js";
 export * from "./policy.js";
 export * from "./trigger-source.js";
 export { registerStores, type StorageStores } from "./register-stores.js";
+export * from "./provider.js";

@@ -6,47 +6,50 @@ import {
   RateLimitedError,
   RecipientUnreachableError,
 } from "../errors.js";
-import type { OutboundMessage, SendResult } from "../ports/channel.js";
+import type { SendResult } from "../ports/channel.js";
 import type { Clock } from "../ports/clock.js";
+import type { Provider, ProviderCall } from "../ports/provider.js";
 import type { SandboxOutbox } from "./sandbox-outbox.js";
 
 export const SandboxFailure = z.enum(["permanent", "transient", "unreachable", "rate_limited"]);
 export type SandboxFailure = z.infer<typeof SandboxFailure>;
 
-/** The sandbox provider mode every channel offers: `{ provider: "sandbox", ... }` in its config. */
-export const SandboxConfig = z.object({
-  provider: z.literal("sandbox"),
+/** How a sandbox provider fails, for retry and fallback tests. */
+export const SandboxProviderConfig = z.object({
   /** Addresses that fail, and how. */
   failFor: z.record(z.string(), SandboxFailure).default({}),
   /** A share (0–1) of sends that fail, chosen deterministically from the message and attempt. */
   failRate: z.number().min(0).max(1).default(0),
   failKind: SandboxFailure.default("transient"),
 });
-export type SandboxConfig = z.infer<typeof SandboxConfig>;
+export type SandboxProviderConfig = z.output<typeof SandboxProviderConfig>;
 
 /**
- * Records each send in the instance's outbox instead of calling a vendor. Failures are injected by
- * address or by rate, deterministically, so retry and fallback tests are repeatable.
+ * The provider "sandbox" of every channel kind: records each send in the instance's outbox instead of
+ * calling a vendor. Failures are injected by address or by rate, deterministically, so retry and
+ * fallback tests are repeatable.
  */
-export class SandboxProvider {
+export class SandboxProvider implements Provider<unknown> {
+  readonly id = "sandbox";
+  readonly idempotency = "key" as const;
   private seq = 0;
 
   constructor(
-    private readonly channel: string,
-    private readonly config: SandboxConfig,
+    readonly channel: string,
+    private readonly config: SandboxProviderConfig,
     private readonly outbox: SandboxOutbox,
     private readonly clock: Clock,
   ) {}
 
-  async send<C>(message: OutboundMessage<C>, messageType?: string): Promise<SendResult> {
-    const { context } = message;
-    const failure = this.config.failFor[message.to] ?? (this.rolls(context.idempotencyKey, context.attempt) ? this.config.failKind : null);
-    if (failure) throw sandboxError(failure, message.to);
-    const providerMessageId = `sandbox-${this.channel}-${++this.seq}-${context.messageId}`;
+  async send(call: ProviderCall<unknown>): Promise<SendResult> {
+    const { context, messageType } = call;
+    const failure = this.config.failFor[call.to] ?? (this.rolls(context.idempotencyKey, context.attempt) ? this.config.failKind : null);
+    if (failure) throw sandboxError(failure, call.to);
+    const providerMessageId = `sandbox-${context.channel}-${++this.seq}-${context.messageId}`;
     this.outbox.add({
-      channel: this.channel,
-      to: message.to,
-      content: message.content,
+      channel: context.channel,
+      to: call.to,
+      content: call.payload,
       messageId: context.messageId,
       idempotencyKey: context.idempotencyKey,
       attempt: context.attempt,

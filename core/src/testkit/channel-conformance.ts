@@ -32,6 +32,8 @@ export interface ChannelHarness<C = unknown> {
   };
   /** A delivery report for a sent message, signed as the vendor signs it, and a tampered copy. */
   webhook?: {
+    /** The provider id the webhook is posted for; the channel's first provider by default. */
+    provider?: string;
     delivered(providerMessageId: string): WebhookRequest;
     tampered?(providerMessageId: string): WebhookRequest;
   };
@@ -41,6 +43,7 @@ export interface ChannelHarness<C = unknown> {
 export function sendContext(profile: Profile, over: Partial<SendContext> = {}): SendContext {
   return {
     workspace: profile.workspaceId,
+    channel: "test",
     messageId: `msg-${Math.random().toString(36).slice(2)}`,
     idempotencyKey: `idem-${Math.random().toString(36).slice(2)}`,
     attempt: 1,
@@ -134,10 +137,11 @@ export function describeChannelConformance<C>(name: string, make: () => Promise<
     it("parses a delivery report and refuses a tampered one", async (ctx) => {
       if (!h.webhook || !h.channel.parseWebhook) return ctx.skip("the channel has no delivery reports");
       const sent = await send();
-      const result = await h.channel.parseWebhook(h.webhook.delivered(sent.providerMessageId!));
+      const provider = h.webhook.provider ?? sent.provider ?? h.channel.providers[0]!;
+      const result = await h.channel.parseWebhook(h.webhook.delivered(sent.providerMessageId!), provider);
       expect(result.reports).toEqual(expect.arrayContaining([expect.objectContaining({ providerMessageId: sent.providerMessageId, status: "delivered" })]));
       if (h.webhook.tampered) {
-        await expect(h.channel.parseWebhook(h.webhook.tampered(sent.providerMessageId!))).rejects.toBeInstanceOf(ValidationError);
+        await expect(h.channel.parseWebhook(h.webhook.tampered(sent.providerMessageId!), provider)).rejects.toBeInstanceOf(ValidationError);
       }
     });
   });

@@ -5,3 +5,5 @@ export { describeChannelConformance, sendContext, type ChannelHarness, type Inje
 export { FakeHttpServer, type FakeHttpAnswer, type FakeHttpHandler, type RecordedRequest } from "./fake-http-server.js";
 export { startChannelPlugin, type StartChannelPluginOptions, type StartedChannelPlugin } from "./start-channel-plugin.js";
 export { capturingLogger, describeQueueConformance, type QueueConformanceOptions, type QueueSetup } from "./queue-conformance.js";
+export { describeProviderConformance, type ProviderHarness } from "./provider-conformance.js";
+export { startProviderPlugin, type StartedProviderPlugin } from "./start-channel-plugin.js";

@@ -40,7 +40,7 @@ export function webhookRoutes({ nudge, options }: RouteContext): RouteSpec[] {
       },
       async handle({ params, query, body, req, res }) {
         const channel = channels.get(params.channel);
-        if (!channel || channel.provider !== params.provider || !channel.parseWebhook) {
+        if (!channel || !channel.providers.includes(params.provider) || !channel.parseWebhook) {
           throw new NotFoundError("webhook", `${params.channel}/${params.provider}`);
         }
         const secret = options.webhookSecrets[`${params.channel}/${params.provider}`];
@@ -54,7 +54,7 @@ export function webhookRoutes({ nudge, options }: RouteContext): RouteSpec[] {
         }
         const { secret: _secret, ...providerQuery } = query;
         if (!Buffer.isBuffer(body)) throw new NudgeError("NUDGE_INTERNAL", "webhook body was not read as bytes");
-        const result = await nudge.deliveryReports.handle(channel.id, { headers: req.headers, rawBody: body, query: providerQuery });
+        const result = await nudge.deliveryReports.handle(channel.id, params.provider, { headers: req.headers, rawBody: body, query: providerQuery });
         if (result.response) return { status: result.response.status, body: result.response.body };
         return { status: 200, body: { applied: result.applied } };
       },

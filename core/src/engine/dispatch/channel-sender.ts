@@ -108,13 +108,13 @@ export class ChannelSender {
     if (!channel) return this.failed(message, id, "none", "failed", { errorCode: "NUDGE_UNKNOWN_CHANNEL", error: `channel "${id}" is not registered` });
     const address = channel.address(profile);
     if (!address) {
-      return this.failed(message, id, channel.provider, "unreachable", { errorCode: "NUDGE_RECIPIENT_UNREACHABLE", error: "no usable address on this channel" });
+      return this.failed(message, id, primary(channel), "unreachable", { errorCode: "NUDGE_RECIPIENT_UNREACHABLE", error: "no usable address on this channel" });
     }
     message.recipient = address;
     const parsed = channel.contentSchema.safeParse((message.content ?? {})[id]);
     if (!parsed.success) {
       const err = ValidationError.fromZod(`${id} content`, parsed.error);
-      return this.failed(message, id, channel.provider, "failed", { errorCode: err.code, error: err.message });
+      return this.failed(message, id, primary(channel), "failed", { errorCode: err.code, error: err.message });
     }
     const content = parsed.data as Record<string, unknown>;
     const policy: PolicyContext = { workspace: this.ws, message, profile, channel, content, now: this.clock.now() };
@@ -128,6 +128,7 @@ export class ChannelSender {
     const id = channel.id;
     const send: SendContext = {
       workspace: this.ws,
+      channel: id,
       messageId: message.id,
       // Stable across retries of this message on this channel: providers that dedupe drop a repeat.
       idempotencyKey: `${message.idempotencyKey}:${id}`,
@@ -141,7 +142,7 @@ export class ChannelSender {
       prepared = channel.prepare?.(content, send);
     } catch (e) {
       const err = e instanceof NudgeError ? e : new ValidationError(`${id} content`, [{ path: "content", message: String(e) }]);
-      return this.failed(message, id, channel.provider, "failed", { errorCode: err.code, error: err.message });
+      return this.failed(message, id, primary(channel), "failed", { errorCode: err.code, error: err.message });
     }
     return { channel, address: message.recipient!, content, policy, limits: pass.limits, sendLimits: pass.sendLimits, prepared, send };
   }
@@ -151,7 +152,7 @@ export class ChannelSender {
     const cost = res.cost ?? r.prepared?.cost;
     const messageType = res.messageType ?? r.prepared?.messageType;
     // Only the fields the provider answered, set on the recorded attempt one by one: no spread of optional objects per send.
-    const d = this.log.attempt(message, r.channel.id, r.channel.provider, res.status ?? "sent");
+    const d = this.log.attempt(message, r.channel.id, res.provider ?? primary(r.channel), res.status ?? "sent");
     if (res.providerMessageId !== undefined) d.providerMessageId = res.providerMessageId;
     if (res.providerCode !== undefined) d.providerCode = res.providerCode;
     if (cost !== undefined) d.cost = cost;
@@ -177,7 +178,7 @@ export class ChannelSender {
     }
     const tries = message.attempts.filter((a) => a.channel === r.channel.id).length + 1;
     if (err.retryable && tries < this.options.dispatch.retry.maxAttemptsPerChannel) {
-      this.log.attempt(message, r.channel.id, r.channel.provider, "retrying", base);
+      this.log.attempt(message, r.channel.id, primary(r.channel), "retrying", base);
       const now = this.clock.now();
       const delay =
         err instanceof RateLimitedError && err.retryAfterMs !== undefined
@@ -189,7 +190,7 @@ export class ChannelSender {
       return "done";
     }
     this.logger.info({ messageId: message.id, channel: r.channel.id, code: err.code }, "send failed; trying the next channel if any");
-    return this.failed(message, r.channel.id, r.channel.provider, e instanceof RecipientUnreachableError ? "unreachable" : "failed", base);
+    return this.failed(message, r.channel.id, primary(r.channel), e instanceof RecipientUnreachableError ? "unreachable" : "failed", base);
   }
 
   /** Records a failed try and saves it, so the stored copy can be claimed for the next channel. */
@@ -199,4 +200,9 @@ export class ChannelSender {
     await this.log.save(message);
     return "next";
   }
+}
+
+/** The provider a try is recorded under when no provider answered: the channel's first. */
+function primary(channel: Channel): string {
+  return channel.providers[0] ?? "none";
 }

@@ -31,17 +31,20 @@ export class DeliveryReports {
     @inject(MessageLog) private readonly log: MessageLog,
   ) {}
 
-  /** Verifies and applies one webhook call for a channel. Throws ValidationError for a bad signature or body. */
-  async handle(channelId: string, request: WebhookRequest): Promise<WebhookResult & { applied: number }> {
+  /**
+   * Verifies and applies one webhook call of a channel's provider. Throws ValidationError for a bad
+   * signature or body, NotFoundError for a channel or provider that takes none.
+   */
+  async handle(channelId: string, providerId: string, request: WebhookRequest): Promise<WebhookResult & { applied: number }> {
     const channel = this.channels.get(channelId);
-    if (!channel?.parseWebhook) throw new NotFoundError("webhook for channel", channelId);
-    const result = await channel.parseWebhook(request);
+    if (!channel?.parseWebhook || !channel.providers.includes(providerId)) throw new NotFoundError("webhook", `${channelId}/${providerId}`);
+    const result = await channel.parseWebhook(request, providerId);
     let applied = 0;
     for (const r of result.reports) if (await this.apply(r, channelId)) applied++;
     for (const c of result.contacts ?? []) {
       const kind = c.address.includes("@") ? "email" : "phone";
       for (const p of await this.profileStore.findByContact(this.ws, kind, c.address)) {
-        if (c.type === "unsubscribe") await this.profiles.setSubscription(p.id, { channel: channelId, state: "unsubscribed", source: `provider:${channel.provider}` });
+        if (c.type === "unsubscribe") await this.profiles.setSubscription(p.id, { channel: channelId, state: "unsubscribed", source: `provider:${providerId}` });
         else await this.profiles.invalidateContact(p.id, kind, c.reason ?? "reported invalid by the provider");
         applied++;
       }

@@ -111,7 +111,7 @@ export class DeliveryUpkeep {
           }
           report.polled++;
           try {
-            const news = await this.channels.get(attempt.channel)!.poll!(attempt.providerMessageId!, attempt.messageType);
+            const news = await this.channels.get(attempt.channel)!.poll!({ provider: attempt.provider, providerMessageId: attempt.providerMessageId, messageType: attempt.messageType });
             if (news && news.status !== "sent" && (await this.reports.apply(news, attempt.channel))) report.reported++;
           } catch (err) {
             // A provider that cannot answer now is asked again at the next mark; nothing else depends on it.

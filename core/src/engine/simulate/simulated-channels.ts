@@ -20,7 +20,7 @@ export const simulatedProviders = definePlugin({
     for (const live of config.channels) {
       const channel: Channel = {
         id: live.id,
-        provider: "sandbox",
+        providers: ["sandbox"],
         contentSchema: live.contentSchema,
         address: (profile) => live.address(profile),
         ...(live.prepare ? { prepare: (content, context) => live.prepare!(content, context) } : {}),

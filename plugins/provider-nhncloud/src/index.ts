@@ -1,0 +1,2 @@
+export * from "./sms/index.js";
+export * from "./kakao/index.js";
