@@ -16,12 +16,12 @@ function pollingChannel(answers: Map<string, DeliveryReport["status"]>, polls: {
     register(ctx) {
       const channel: Channel<{ text: string }> = {
         id: "sms",
-        provider: "quiet-gateway",
+        providers: ["quiet-gateway"],
         contentSchema: z.object({ text: z.string() }),
         address: (p) => p.userId,
         prepare: () => ({ messageType: "SMS" }),
         send: async () => ({ providerMessageId: `pm-${++n}` }),
-        async poll(providerMessageId, messageType) {
+        async poll({ providerMessageId, messageType }) {
           expect(messageType).toBe("SMS");
           polls.push({ id: providerMessageId, at: clock.now() });
           const status = answers.get(providerMessageId);

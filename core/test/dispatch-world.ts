@@ -79,7 +79,7 @@ export function testChannels(specs: TestChannelSpec[], probe: Probe = newProbe()
         const failures = [...(spec.failures ?? [])];
         const channel: Channel<{ text: string }> = {
           id: spec.id,
-          provider: spec.provider ?? "test",
+          providers: [spec.provider ?? "test"],
           contentSchema: z.object({ text: z.string().min(1) }),
           ...(spec.rateLimit ? { rateLimit: spec.rateLimit } : {}),
           address: spec.address ?? ((p) => usableContact(p, "phone")),

@@ -70,12 +70,12 @@ describe("foundation: event -> journey -> sandbox message", () => {
 
 describe("foundation: plugin contract and assembly", () => {
   it("rejects an invalid plugin config naming the plugin and the field", async () => {
-    const attempt = makeNudge({ plugins: [storageMemory(), sandboxChannel({ failRate: 2 } as never)] });
+    const attempt = makeNudge({ plugins: [storageMemory(), sandboxChannel({ addressFrom: "fax" } as never)] });
     await expect(attempt).rejects.toBeInstanceOf(PluginConfigError);
     await expect(attempt).rejects.toMatchObject({
       pluginId: "channel-sandbox",
-      issues: [expect.objectContaining({ path: "failRate" })],
-      message: expect.stringMatching(/channel-sandbox.*failRate/),
+      issues: [expect.objectContaining({ path: "addressFrom" })],
+      message: expect.stringMatching(/channel-sandbox.*addressFrom/),
     });
   });
 

@@ -54,7 +54,7 @@ export function gatedChannel(id = "gated") {
     register(ctx) {
       const channel: Channel<{ text: string }> = {
         id,
-        provider: "test",
+        providers: ["test"],
         contentSchema: z.object({ text: z.string() }),
         address: (p) => p.userId,
         async send(m) {

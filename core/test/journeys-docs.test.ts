@@ -17,7 +17,7 @@ const docChannels = definePlugin({
     for (const id of ["kakao", "kakao-friendtalk", "sms", "email", "push"]) {
       const channel: Channel<Record<string, unknown>> = {
         id,
-        provider: "test",
+        providers: ["test"],
         contentSchema: z.record(z.string(), z.unknown()),
         address: (p) => (id === "kakao-friendtalk" && p.traits["kakao_friend"] === false ? null : p.userId),
         send: async (m) => ({ providerMessageId: m.context.messageId }),

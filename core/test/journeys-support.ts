@@ -51,7 +51,7 @@ export function testChannels(ids: string[], options: { calls?: ProviderCall[]; u
       for (const id of ids) {
         const channel: Channel<{ text: string }> = {
           id,
-          provider: "test",
+          providers: ["test"],
           contentSchema: z.object({ text: z.string().min(1) }),
           address: (p) => p.userId,
           prepare: () => (options.costs?.[id] === undefined ? {} : { cost: { amount: options.costs[id]!, currency: "KRW" }, messageType: id.toUpperCase() }),

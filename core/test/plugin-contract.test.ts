@@ -81,7 +81,7 @@ describe("plugin lifecycle", () => {
       id: "twin",
       kind: "channel",
       configSchema: z.object({}),
-      register: (ctx) => ctx.registerInstance(Tokens.Channel, { id: "sandbox", provider: "twin", contentSchema: z.object({}), address: () => null, send: async () => ({}) }),
+      register: (ctx) => ctx.registerInstance(Tokens.Channel, { id: "sandbox", providers: ["twin"], contentSchema: z.object({}), address: () => null, send: async () => ({}) }),
     });
     await expect(createNudge({ workspace: "w", plugins: [storageMemory(), sandboxChannel(), twin()], logger: silentLogger() })).rejects.toMatchObject({
       code: "NUDGE_DUPLICATE_CHANNEL",

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { FakeClock, SandboxConfig, SandboxOutbox, SandboxProvider, type NudgeError } from "@nudge/core";
+import { FakeClock, SandboxProviderConfig, SandboxOutbox, SandboxProvider, type NudgeError } from "@nudge/core";
 import { aProfile, sendContext } from "@nudge/core/testkit";
 
-function provider(config: Partial<SandboxConfig>) {
+function provider(config: Partial<SandboxProviderConfig>) {
   const outbox = new SandboxOutbox();
-  const p = new SandboxProvider("sms", SandboxConfig.parse({ provider: "sandbox", ...config }), outbox, new FakeClock());
+  const p = new SandboxProvider("sms", SandboxProviderConfig.parse(config), outbox, new FakeClock());
   const send = (to: string, key: string, attempt = 1) =>
-    p.send({ to, content: { text: "hi" }, context: sendContext(aProfile("w"), { idempotencyKey: key, attempt }) });
+    p.send({ to, payload: { text: "hi" }, context: sendContext(aProfile("w"), { channel: "sms", idempotencyKey: key, attempt }) });
   return { outbox, send };
 }
 

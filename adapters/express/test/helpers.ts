@@ -20,7 +20,7 @@ export const hookedChannel = definePlugin({
   register(ctx) {
     const channel: Channel<{ text: string }> = {
       id: "hooked",
-      provider: "acme",
+      providers: ["acme"],
       contentSchema: z.object({ text: z.string().min(1).max(20) }),
       address: (p) => p.userId,
       send: async (m) => ({ providerMessageId: `acme-${m.context.messageId}`, status: "sent" }),
@@ -43,7 +43,7 @@ export const unsignedChannel = definePlugin({
   register(ctx) {
     const channel: Channel<{ text: string }> = {
       id: "plain",
-      provider: "basic",
+      providers: ["basic"],
       contentSchema: z.object({ text: z.string() }),
       address: (p) => p.userId,
       send: async (m) => ({ providerMessageId: `basic-${m.context.messageId}` }),

@@ -12,7 +12,7 @@ export const chatWebhook = definePlugin({
   register(ctx, config) {
     const channel: Channel<z.infer<typeof Content>> = {
       id: "chat",
-      provider: "chat-webhook",
+      providers: ["chat-webhook"],
       contentSchema: Content,
       address: (profile) => (typeof profile.traits["chatHandle"] === "string" ? profile.traits["chatHandle"] : null),
       async send({ to, content, context }) {
