@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { profileScope, RecipientUnreachableError, Tokens, totalCost } from "@nudge/core";
 import { anEnrollment } from "@nudge/core/testkit";
 import { friendtalk, logged, person, sms, world, WS } from "./dispatch-world.js";
+import { dispatcherOf } from "./engine-access.js";
 
 // Over 90 bytes: the SMS channel sends it as an LMS (30 KRW).
 const LONG = "(광고) Acme 봄맞이 세일: 전 품목 20% 할인, 이번 주말까지만 진행합니다. 02-123-4567 무료수신거부 080-123-4567";
@@ -64,7 +65,7 @@ describe("dispatch: fallback chains and cost", () => {
     const p = await person(w, "report", { subscribed: ["kakao-friendtalk", "sms"] });
     const m = await w.nudge.send({ profileId: p.id, idempotencyKey: "fb4", ...chain });
     expect(m.channel).toBe("kakao-friendtalk");
-    const applied = await w.nudge.deliveryReports.apply(
+    const applied = await w.nudge.webhooks.apply(
       { providerMessageId: m.attempts[0]!.providerMessageId!, status: "failed", providerCode: "3018", reason: "undeliverable", at: w.clock.now() },
       "kakao-friendtalk",
     );
@@ -87,7 +88,7 @@ describe("dispatch: fallback chains and cost", () => {
       const p = await person(w, `friend-${i}`, { subscribed: ["kakao-friendtalk", "sms"] });
       const enrollmentId = `spring:${p.id}`;
       await enrollments.create(anEnrollment(WS, p.id, { id: enrollmentId, journeyId: "spring", convertedAt: i < 2 ? w.clock.now() : null }));
-      await w.nudge.dispatcher.dispatch({
+      await dispatcherOf(w.nudge).dispatch({
         profile: p,
         idempotencyKey: `${enrollmentId}:promo:1`,
         spec: chain,

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { storageMemory } from "@nudge/storage-memory";
+import { dispatcherOf } from "./engine-access.js";
 import {
   createNudge,
   definePlugin,
@@ -137,7 +138,7 @@ describe("dispatch: content rendered inline and from stored templates", () => {
     const profile = (await w.nudge.profiles.get(p.id))!;
     await w.nudge.resolve(Tokens.TemplateStore).put(WS, { id: "fallback-sms", channel: "sms", content: { text: "From a template, {{ profile.traits.name }}" } }, 0);
     const dispatch = (fallback: { channel: string; content?: Record<string, unknown>; template?: string }) =>
-      w.nudge.dispatcher.dispatch({
+      dispatcherOf(w.nudge).dispatch({
         profile,
         idempotencyKey: randomUUID(),
         spec: { channel: "kakao-friendtalk", content: { text: "Hi {{ profile.traits.name }}", tags: ["{{ profile.traits.name }}", 2] }, fallback: [fallback], marketing: false },

@@ -2,13 +2,14 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { cappedDecision, ChannelRejectedError, profileScope, type Profile } from "@nudge/core";
 import { AD_TEXT, friendtalk, iso, logged, person, sms, world, type DispatchWorld } from "./dispatch-world.js";
+import { dispatcherOf } from "./engine-access.js";
 
 const ad = (w: DispatchWorld, profileId: string, channel = "sms") =>
   w.nudge.send({ profileId, idempotencyKey: randomUUID(), channel, content: { text: AD_TEXT }, marketing: true });
 
 /** A send step of a journey, as the journey runner calls it. */
 const journeySend = (w: DispatchWorld, profile: Profile, journeyId: string, stepId = "s1") =>
-  w.nudge.dispatcher.dispatch({
+  dispatcherOf(w.nudge).dispatch({
     profile,
     idempotencyKey: `${journeyId}:${randomUUID()}:${stepId}:1`,
     spec: { channel: "sms", content: { text: AD_TEXT }, marketing: true },

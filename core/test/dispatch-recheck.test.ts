@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ChannelUnavailableError, profileScope, Tokens } from "@nudge/core";
 import { anEnrollment } from "@nudge/core/testkit";
 import { AD_TEXT, logged, person, sms, world, WS } from "./dispatch-world.js";
+import { dispatcherOf } from "./engine-access.js";
 
 const night = { quietHours: [{ id: "night", from: "21:00", to: "09:00" }] };
 const at2330Seoul = "2026-03-02T14:30:00Z";
@@ -31,7 +32,7 @@ describe("dispatch: send-time re-check of deferred messages", () => {
     const p = await person(w, "left", { subscribed: ["sms"] });
     const enrollments = w.nudge.resolve(Tokens.EnrollmentStore);
     await enrollments.create(anEnrollment(WS, p.id, { id: "enr-1", journeyId: "cart" }));
-    const m = await w.nudge.dispatcher.dispatch({
+    const m = await dispatcherOf(w.nudge).dispatch({
       profile: p,
       idempotencyKey: "enr-1:remind:1",
       spec: { channel: "sms", content: { text: AD_TEXT }, marketing: true },

@@ -7,11 +7,11 @@ describe("dispatch: delivery reports", () => {
     const p = await person(w, "dlr");
     const m = await w.nudge.send({ profileId: p.id, idempotencyKey: "d1", channel: "sms", content: { text: "x" } });
     const providerMessageId = m.attempts[0]!.providerMessageId!;
-    await w.nudge.deliveryReports.apply({ providerMessageId, status: "delivered", providerCode: "4000", at: w.clock.now() }, "sms");
+    await w.nudge.webhooks.apply({ providerMessageId, status: "delivered", providerCode: "4000", at: w.clock.now() }, "sms");
     let log = await logged(w, m.id);
     expect(log.status).toBe("delivered");
     expect(log.attempts[0]).toMatchObject({ status: "delivered", providerCode: "4000" });
-    await w.nudge.deliveryReports.apply({ providerMessageId, status: "sent", providerCode: "3000", at: w.clock.now() }, "sms");
+    await w.nudge.webhooks.apply({ providerMessageId, status: "sent", providerCode: "3000", at: w.clock.now() }, "sms");
     log = await logged(w, m.id);
     expect(log.status).toBe("delivered");
     await w.nudge.stop();
@@ -21,7 +21,7 @@ describe("dispatch: delivery reports", () => {
     const w = await world({ channels: [sms] });
     const p = await person(w, "dead-number");
     const m = await w.nudge.send({ profileId: p.id, idempotencyKey: "d2", channel: "sms", content: { text: "x" } });
-    await w.nudge.deliveryReports.apply(
+    await w.nudge.webhooks.apply(
       { providerMessageId: m.attempts[0]!.providerMessageId!, status: "failed", providerCode: "E_NO_SUBSCRIBER", reason: "number not in service", invalidateContact: true, at: w.clock.now() },
       "sms",
     );

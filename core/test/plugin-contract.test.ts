@@ -125,6 +125,8 @@ describe("explicit injection tokens", () => {
     const nudge = await createNudge({ workspace: "w", plugins: [storageMemory()], logger: silentLogger(), clock: new FakeClock() });
     expect(nudge.journeys).toBeDefined();
     expect(nudge.profiles).toBeDefined();
-    expect(nudge.dispatcher).toBeDefined();
+    expect(nudge.templates).toBeDefined();
+    expect(nudge.webhooks).toBeDefined();
+    expect(nudge.system.storageHealth()).toBeNull();
   });
 });

@@ -45,7 +45,7 @@ describe("templates (liquidjs)", () => {
     await nudge.track({ userId: "u", event: "viewed", properties: { stock: 0 } });
     await nudge.drain();
     expect(nudge.sandbox.list()).toEqual([]);
-    const { items } = await nudge.dispatcher["messages"].list("acme", { limit: 5 });
+    const { items } = await nudge.messages.list({ limit: 5 });
     expect(items[0]).toMatchObject({ status: "aborted", decisions: [expect.objectContaining({ policy: "template", outcome: "abort", reason: "sold out" })] });
     await nudge.stop();
   });

@@ -33,14 +33,14 @@ export class RouterMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     });
-    const queue = nudge.resolve(Tokens.JobQueue);
+    const system = nudge.system;
     new Gauge({
       name: "nudge_queue_jobs",
       help: "Jobs in the instance's queue, by state",
       labelNames: ["state"],
       registers,
       async collect() {
-        const stats = await queue.stats();
+        const stats = await system.queueStats();
         this.set({ state: "waiting" }, stats.waiting);
         this.set({ state: "active" }, stats.active);
       },

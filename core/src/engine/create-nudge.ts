@@ -25,6 +25,11 @@ import { EventInterest } from "./ingest/event-interest.js";
 import { JourneyService } from "./journeys/journey-service.js";
 import { JOURNEY_SERVICES, wireJourneys } from "./journeys/wire-journeys.js";
 import { Nudge } from "./nudge.js";
+import { NudgeLifecycle } from "./nudge-lifecycle.js";
+import { TemplateLibrary } from "./facade/template-library.js";
+import { MessageReader } from "./facade/message-reader.js";
+import { WebhookInbox } from "./facade/webhook-inbox.js";
+import { SystemStatus } from "./facade/system-status.js";
 import { EngineSettings, type EngineSettingsInput, type NudgeOptionsResolved } from "./options.js";
 import { PluginRuntime } from "./plugin-runtime.js";
 import { ProfileService } from "./profiles/profile-service.js";
@@ -61,6 +66,11 @@ const ENGINE_SERVICES: Constructor<unknown>[] = [
   ...JOURNEY_SERVICES,
   TimerService,
   RetentionService,
+  NudgeLifecycle,
+  TemplateLibrary,
+  MessageReader,
+  WebhookInbox,
+  SystemStatus,
   Nudge,
 ];
 

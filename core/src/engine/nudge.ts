@@ -1,10 +1,10 @@
 import { inject, injectable } from "tsyringe";
-import { NudgeError, PluginLifecycleError, StoppedError } from "../errors.js";
+import { NudgeError, StoppedError } from "../errors.js";
 import type { Clock } from "../ports/clock.js";
-import type { JobQueue } from "../ports/job-queue.js";
 import type { Logger } from "../ports/logger.js";
-import type { TriggerSource } from "../ports/trigger-source.js";
+import type { TriggerSink, TriggerSource } from "../ports/trigger-source.js";
 import type { SandboxOutbox } from "../sandbox/sandbox-outbox.js";
+import type { LinkService } from "../links/link-service.js";
 import { Tokens, type Token } from "../tokens.js";
 import type { Hooks } from "./hooks.js";
 import { IngestService, type Accepted } from "./ingest/ingest-service.js";
@@ -15,24 +15,25 @@ import type { SimulateOptions, SimulationInput, SimulationResult } from "./simul
 import type { Enrollment } from "../domain/journey.js";
 import { ProfileService } from "./profiles/profile-service.js";
 import { SegmentService } from "./segments/segment-service.js";
-import { TimerService } from "./timers/timer-service.js";
-import { RetentionService } from "./retention/retention-service.js";
-import { Dispatcher } from "./dispatch/dispatcher.js";
-import { DeliveryReports } from "./dispatch/delivery-reports.js";
 import { DirectSender } from "./dispatch/direct-send.js";
 import { CostReport, type CostQuery, type CostSummary } from "./dispatch/cost-report.js";
 import type { Message } from "../domain/message.js";
 import type { NudgeEvent } from "../domain/event.js";
-import type { PluginRuntime } from "./plugin-runtime.js";
-import { PluginRuntimeToken } from "./engine-tokens.js";
 import type { InstanceContainer } from "../container/plugin-context.js";
 import { InstanceContainerToken } from "./engine-tokens.js";
+import { NudgeLifecycle } from "./nudge-lifecycle.js";
+import { TemplateLibrary } from "./facade/template-library.js";
+import { MessageReader } from "./facade/message-reader.js";
+import { WebhookInbox } from "./facade/webhook-inbox.js";
+import { SystemStatus } from "./facade/system-status.js";
 
 type State = "created" | "starting" | "running" | "stopping" | "stopped";
 
 /**
  * One Nudge instance: one workspace, its own container, plugins and queue. Create it with
  * `createNudge()`, then `start()`; `stop()` drains in-flight work and closes plugins in reverse order.
+ * Its services (`profiles`, `journeys`, `segments`, `templates`, `messages`, `webhooks`, `system`) are
+ * what adapters and hosts use; the engine behind them is private.
  */
 @injectable()
 export class Nudge {
@@ -45,23 +46,50 @@ export class Nudge {
     @inject(Tokens.Logger) readonly logger: Logger,
     @inject(Tokens.Hooks) readonly hooks: Hooks,
     @inject(Tokens.SandboxOutbox) readonly sandbox: SandboxOutbox,
-    @inject(Tokens.JobQueue) private readonly queue: JobQueue,
     @inject(IngestService) private readonly ingest: IngestService,
-    @inject(JourneyService) readonly journeys: JourneyService,
-    @inject(JourneyTriggers) private readonly triggers: JourneyTriggers,
-    @inject(ProfileService) readonly profiles: ProfileService,
-    @inject(TimerService) private readonly timers: TimerService,
-    @inject(Dispatcher) readonly dispatcher: Dispatcher,
-    @inject(DeliveryReports) readonly deliveryReports: DeliveryReports,
-    @inject(PluginRuntimeToken) private readonly plugins: PluginRuntime,
+    @inject(NudgeLifecycle) private readonly lifecycle: NudgeLifecycle,
     @inject(InstanceContainerToken) private readonly container: InstanceContainer,
-    /** Segment definitions, members, audience estimates (docs/segments.md). */
-    @inject(SegmentService) readonly segments: SegmentService,
-    @inject(DirectSender) private readonly direct: DirectSender,
-    @inject(CostReport) private readonly costs: CostReport,
-    @inject(RetentionService) private readonly retention: RetentionService,
-    @inject(Simulator) private readonly simulator: Simulator,
   ) {}
+
+  /** Profiles: lookup, subscriptions, the customer view, erasure (docs/profiles.md). */
+  get profiles(): ProfileService {
+    return this.service(ProfileService);
+  }
+
+  /** Journey definitions, versions and publishing (docs/journeys.md). */
+  get journeys(): JourneyService {
+    return this.service(JourneyService);
+  }
+
+  /** Segment definitions, members, audience estimates (docs/segments.md). */
+  get segments(): SegmentService {
+    return this.service(SegmentService);
+  }
+
+  /** Stored templates, checked on save, and previews. */
+  get templates(): TemplateLibrary {
+    return this.service(TemplateLibrary);
+  }
+
+  /** The message log. */
+  get messages(): MessageReader {
+    return this.service(MessageReader);
+  }
+
+  /** Provider callbacks: delivery reports and opt-outs, verified and applied. */
+  get webhooks(): WebhookInbox {
+    return this.service(WebhookInbox);
+  }
+
+  /** Signed click, open and unsubscribe links. */
+  get links(): LinkService {
+    return this.container.resolve(Tokens.Links);
+  }
+
+  /** Storage health and queue depth, for probes and metrics. */
+  get system(): SystemStatus {
+    return this.service(SystemStatus);
+  }
 
   /**
    * Runs a journey definition against a scripted timeline (`{ profile, events: [{ at, name, properties }] }`)
@@ -69,7 +97,7 @@ export class Nudge {
    * cost and policy decision, with UTC and recipient-local times. Nothing of this instance is written.
    */
   async simulate(journey: unknown, input?: SimulationInput, options?: SimulateOptions): Promise<SimulationResult> {
-    return this.simulator.run(journey, input, options);
+    return this.service(Simulator).run(journey, input, options);
   }
 
   /**
@@ -78,18 +106,19 @@ export class Nudge {
    */
   async enroll(journeyId: string, profileId: string, options: { key?: string; vars?: Record<string, unknown>; source?: string } = {}): Promise<Enrollment | null> {
     this.assertRunning();
-    return this.triggers.fromSource(options.source ?? "api", journeyId, profileId, options.vars, options.key);
+    return this.service(JourneyTriggers).fromSource(options.source ?? "api", journeyId, profileId, options.vars, options.key);
   }
 
   /** Sends one message outside journeys (receipts, one-time codes) through the dispatch pipeline. */
   async send(input: unknown): Promise<Message> {
     this.assertRunning();
-    return this.direct.send(input);
+    return this.service(DirectSender).send(input);
   }
 
   /** Reports from the message log: `stats.cost({ journeyId?, from?, to? })` gives spend and cost per conversion. */
   get stats(): { cost(query?: CostQuery): Promise<CostSummary> } {
-    return { cost: (query) => this.costs.cost(query) };
+    const costs = this.service(CostReport);
+    return { cost: (query) => costs.cost(query) };
   }
 
   /** Records an event. Resolves once it is stored; journeys react asynchronously (see `drain`). */
@@ -119,7 +148,7 @@ export class Nudge {
     await this.profiles.applyTraits(profileId, props.traits, props.traitsOnce, event.timestamp);
   };
 
-  /** Reads a port of this instance (adapters use this; plugins get a PluginContext instead). */
+  /** Reads a port of this instance (its stores, queue, clock ...): for tests and hosts that need a plugin's port. */
   resolve<T>(token: Token<T>): T {
     return this.container.resolve(token);
   }
@@ -132,17 +161,13 @@ export class Nudge {
     if (this.state !== "created") throw new NudgeError("NUDGE_ALREADY_STARTED", `Nudge "${this.workspace}" was already started`);
     this.state = "starting";
     try {
-      await this.plugins.initAll();
-      await this.queue.start();
-      this.state = "running";
-      await this.replay();
-      this.timers.start();
-      await this.retention.schedule();
-      for (const source of this.container.resolveAll(Tokens.TriggerSource)) await this.startSource(source);
+      await this.lifecycle.start(
+        (source) => this.sinkFor(source),
+        () => void (this.state = "running"),
+      );
       this.logger.info("nudge started");
     } catch (e) {
       this.state = "stopped";
-      await this.plugins.closeAll();
       throw e;
     }
   }
@@ -158,50 +183,31 @@ export class Nudge {
    * Waits until nothing is queued or running and no timer is due: in tests, call it after `track`
    * or after moving a FakeClock.
    */
-  async drain(): Promise<void> {
-    for (let i = 0; i < 10_000; i++) {
-      await this.queue.onIdle();
-      const claimed = await this.timers.pollOnce();
-      const stats = await this.queue.stats();
-      if (claimed === 0 && stats.waiting === 0 && stats.active === 0) return;
-    }
-    throw new NudgeError("NUDGE_DRAIN", "drain did not settle after 10,000 rounds (a journey loops?)");
+  drain(): Promise<void> {
+    return this.lifecycle.drain();
   }
 
   private async doStop(): Promise<void> {
     const wasRunning = this.state === "running";
     this.state = "stopping";
-    this.timers.stop();
-    if (wasRunning) {
-      for (const source of this.container.resolveAll(Tokens.TriggerSource).reverse()) {
-        await source.stop().catch((err: unknown) => this.logger.error({ err, source: source.id }, "trigger source failed to stop"));
-      }
-      await this.queue.close();
-    }
-    await this.plugins.closeAll();
+    await this.lifecycle.stop(wasRunning);
     this.state = "stopped";
     this.logger.info("nudge stopped");
   }
 
-  private async replay(): Promise<void> {
-    // Events accepted before a crash but never processed; each pass processes what it queued.
-    for (let n = await this.ingest.replayUnprocessed(); n > 0; n = await this.ingest.replayUnprocessed()) {
-      await this.queue.onIdle();
-    }
+  private sinkFor(source: TriggerSource): TriggerSink {
+    return {
+      workspace: this.workspace,
+      track: async (input) => void (await this.track(input)),
+      identify: async (input) => void (await this.identify(input)),
+      enroll: async (journeyId, profileId, context, options) =>
+        (await this.service(JourneyTriggers).fromSource(source.id, journeyId, profileId, context, options?.key)) !== null,
+    };
   }
 
-  private async startSource(source: TriggerSource): Promise<void> {
-    try {
-      await source.start({
-        workspace: this.workspace,
-        track: async (input) => void (await this.track(input)),
-        identify: async (input) => void (await this.identify(input)),
-        enroll: async (journeyId, profileId, context, options) =>
-          (await this.triggers.fromSource(source.id, journeyId, profileId, context, options?.key)) !== null,
-      });
-    } catch (e) {
-      throw new PluginLifecycleError(source.id, "init", e);
-    }
+  /** An engine service of this instance (container-scoped: one per instance). */
+  private service<T>(cls: abstract new (...args: never[]) => T): T {
+    return this.container.container.resolve(cls as never);
   }
 
   private assertRunning(): void {

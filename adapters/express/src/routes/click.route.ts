@@ -7,7 +7,7 @@ export const TokenParams = z.object({ token: z.string().min(1).max(4096) });
 
 /** GET /l/:token: a tracked click. Only a token this instance signed redirects, and only to its own URL. */
 export function clickRoutes({ nudge, options }: RouteContext): RouteSpec[] {
-  const links = nudge.resolve(Tokens.Links);
+  const links = nudge.links;
   return [
     defineRoute({
       method: "get",

@@ -115,7 +115,7 @@ export function journeyRoutes({ nudge }: RouteContext): RouteSpec[] {
       responses: { 200: { description: "Counts", schema: StatsResponse }, 404: { description: "No such journey" } },
       async handle({ params }) {
         const h = await head(params.id);
-        const enrollments = await nudge.resolve(Tokens.EnrollmentStore).countByJourney(nudge.workspace, params.id);
+        const enrollments = await nudge.journeys.countEnrollments(params.id);
         return { status: 200, body: { ...headView(h), enrollments } };
       },
     }),

@@ -14,7 +14,6 @@ const MessagesQuery = z.object({
 
 /** The message log: every message with its status, policy decisions and delivery attempts. */
 export function messageRoutes({ nudge }: RouteContext): RouteSpec[] {
-  const store = nudge.resolve(Tokens.MessageStore);
   return [
     defineRoute({
       method: "get",
@@ -26,15 +25,7 @@ export function messageRoutes({ nudge }: RouteContext): RouteSpec[] {
       query: MessagesQuery,
       responses: { 200: { description: "A page of messages", schema: page(Message) } },
       async handle({ query }) {
-        const { userId, ...filters } = query;
-        let profileId: string | undefined;
-        if (userId !== undefined) {
-          const profile = await nudge.profiles.find({ userId });
-          if (!profile) return { status: 200, body: { items: [], nextCursor: null } };
-          profileId = profile.id;
-        }
-        const result = await store.list(nudge.workspace, { ...filters, ...(profileId ? { profileId } : {}) });
-        return { status: 200, body: result };
+        return { status: 200, body: await nudge.messages.list(query) };
       },
     }),
   ];

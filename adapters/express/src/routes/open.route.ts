@@ -18,7 +18,7 @@ const MAX_TOKEN = 4096;
  * telling a prober which tokens are good. It records nothing, and no target is read from it.
  */
 export function openRoutes({ nudge, options }: RouteContext): RouteSpec[] {
-  const links = nudge.resolve(Tokens.Links);
+  const links = nudge.links;
   return [
     defineRoute({
       method: "get",

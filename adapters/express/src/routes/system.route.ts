@@ -9,11 +9,7 @@ const Ready = Health.extend({ storage: z.enum(["ok", "unchecked"]) });
 
 /** The storage plugin's readiness probe, when it offers one (it is optional). */
 function storageHealth(nudge: Nudge): HealthCheck | null {
-  try {
-    return nudge.resolve(Tokens.StorageHealth);
-  } catch {
-    return null;
-  }
+  return nudge.system.storageHealth();
 }
 
 async function ping(health: HealthCheck): Promise<void> {

@@ -9,7 +9,7 @@ const OneClickBody = z.object({ "List-Unsubscribe": z.literal("One-Click") });
 
 /** GET shows a confirmation page; POST (a mail client's one-click, or the page's button) unsubscribes. */
 export function unsubscribeRoutes({ nudge }: RouteContext): RouteSpec[] {
-  const links = nudge.resolve(Tokens.Links);
+  const links = nudge.links;
   const verify = (token: string): Extract<LinkPayload, { k: "u" }> => {
     const link = links.verify(token);
     if (!link || link.k !== "u") throw new NotFoundError("unsubscribe link", "(token)");

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import { ChannelRegistryToken, NotFoundError, NudgeError } from "@nudge/core";
+import { NotFoundError, NudgeError } from "@nudge/core";
 import { problem, sendProblem } from "../problem.js";
 import { defineRoute, type RouteContext, type RouteSpec } from "../route-spec.js";
 
@@ -17,7 +17,6 @@ function sameSecret(given: string, expected: string): boolean {
 
 /** Provider delivery reports: the channel verifies and parses them, the engine applies them. */
 export function webhookRoutes({ nudge, options }: RouteContext): RouteSpec[] {
-  const channels = nudge.resolve(ChannelRegistryToken);
   return [
     defineRoute({
       method: "post",
@@ -39,10 +38,7 @@ export function webhookRoutes({ nudge, options }: RouteContext): RouteSpec[] {
         404: { description: "No such channel, provider or webhook" },
       },
       async handle({ params, query, body, req, res }) {
-        const channel = channels.get(params.channel);
-        if (!channel || !channel.providers.includes(params.provider) || !channel.parseWebhook) {
-          throw new NotFoundError("webhook", `${params.channel}/${params.provider}`);
-        }
+        if (!nudge.webhooks.accepts(params.channel, params.provider)) throw new NotFoundError("webhook", `${params.channel}/${params.provider}`);
         const secret = options.webhookSecrets[`${params.channel}/${params.provider}`];
         if (secret !== undefined) {
           const header = req.headers["x-nudge-webhook-secret"];
@@ -54,7 +50,7 @@ export function webhookRoutes({ nudge, options }: RouteContext): RouteSpec[] {
         }
         const { secret: _secret, ...providerQuery } = query;
         if (!Buffer.isBuffer(body)) throw new NudgeError("NUDGE_INTERNAL", "webhook body was not read as bytes");
-        const result = await nudge.deliveryReports.handle(channel.id, params.provider, { headers: req.headers, rawBody: body, query: providerQuery });
+        const result = await nudge.webhooks.handle(params.channel, params.provider, { headers: req.headers, rawBody: body, query: providerQuery });
         if (result.response) return { status: result.response.status, body: result.response.body };
         return { status: 200, body: { applied: result.applied } };
       },

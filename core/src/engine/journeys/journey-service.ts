@@ -1,3 +1,4 @@
+import type { EnrollmentStore } from "../../ports/stores.js";
 import { inject, injectable } from "tsyringe";
 import { NotFoundError, ValidationError, type FieldIssue } from "../../errors.js";
 import { parseJourney, type JourneyDefinition, type JourneyHead, type JourneyStatus, type JourneyVersion } from "../../domain/journey.js";
@@ -38,7 +39,13 @@ export class JourneyService {
     @inject(Tokens.Clock) private readonly clock: Clock,
     @inject(Tokens.TemplateRenderer) private readonly templates: TemplateRenderer,
     @inject(ChannelRegistryToken) private readonly channels: ChannelRegistry,
+    @inject(Tokens.EnrollmentStore) private readonly enrollments: EnrollmentStore,
   ) {}
+
+  /** How many people a journey has enrolled, by state. */
+  countEnrollments(journeyId: string): ReturnType<EnrollmentStore["countByJourney"]> {
+    return this.enrollments.countByJourney(this.ws, journeyId);
+  }
 
   /** Validates a definition: its schema and graph, its templates, its channels. Issues name the step and field. */
   validate(input: unknown): JourneyDefinition {
