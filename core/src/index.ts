@@ -1,62 +1,55 @@
+/**
+ * @nudge/core: the domain types, the ports plugins provide, the plugin contract (`definePlugin`),
+ * `createNudge` and the `Nudge` facade. The engine behind the facade is private; conformance kits
+ * for plugin authors are at `@nudge/core/testkit`.
+ */
 import "reflect-metadata";
 
-export * from "./tokens.js";
-export * from "./errors.js";
-export * from "./plugin.js";
+// Domain: profiles, events, segments, triggers, journeys, messages, templates (types and zod schemas).
 export * from "./domain/index.js";
+// Ports: what plugins provide (stores, queue, channels, providers, policies, trigger sources, clock, logger).
 export * from "./ports/index.js";
+export { token, tokenInfo, Tokens, StoragePorts, type Token, type TokenInfo } from "./tokens.js";
+export * from "./errors.js";
+
+// The plugin contract.
+export * from "./plugin.js";
 export type { PluginContext, Constructor } from "./container/plugin-context.js";
 export { assertInjectable } from "./container/check-injection.js";
-export { createNudge, type NudgeOptions } from "./engine/create-nudge.js";
-export { Nudge } from "./engine/nudge.js";
-export { Hooks, type HookEvents, type HookName } from "./engine/hooks.js";
-export { EngineSettings, type EngineSettingsInput, type NudgeOptionsResolved } from "./engine/options.js";
-export type { Accepted } from "./engine/ingest/ingest-service.js";
-export { JourneyService, type LiveJourney } from "./engine/journeys/journey-service.js";
-export { ProfileService, type IdentityRef } from "./engine/profiles/profile-service.js";
-export { ContactNormalizer, CONTACT_TRAITS } from "./engine/profiles/contact-normalizer.js";
-export { PhoneNormalizer, type PhoneResult } from "./engine/profiles/phone-normalizer.js";
-export type { CustomerView, EnrollmentSummary, MessageSummary } from "./engine/profiles/customer-view.js";
-export type { ErasureReport } from "./engine/profiles/profile-eraser.js";
-export { SegmentService } from "./engine/segments/segment-service.js";
-export type { AudienceEstimate, AudiencePreview } from "./engine/segments/audience-estimator.js";
-export { SegmentIndex } from "./engine/segments/segment-index.js";
-export { bucketOf } from "./engine/segments/trait-conditions.js";
-export { SEGMENT_BACKFILL_JOB, SEGMENT_EVALUATE_JOB, SEGMENT_RECHECK_TIMER } from "./engine/segments/segment-jobs.js";
-export { Dispatcher, type DispatchRequest, type SendSpec } from "./engine/dispatch/dispatcher.js";
-export { ChannelRegistry } from "./engine/channel-registry.js";
-export { ConsentPolicy } from "./engine/dispatch/consent-policy.js";
-export { backoffDelay } from "./engine/dispatch/backoff.js";
-export { MESSAGE_RESUME_TIMER } from "./engine/dispatch/message-log.js";
-export { DispatchSettings, ProviderLimitSettings } from "./engine/dispatch/dispatch-settings.js";
-export { ProviderLimiter } from "./engine/dispatch/provider-limiter.js";
-export { PriceTable, priceOf } from "./engine/dispatch/price-table.js";
-export { SendRequest, type SendRequestInput } from "./engine/dispatch/direct-send.js";
-export type { CostQuery, CostSummary, CostLine, JourneyCost } from "./engine/dispatch/cost-report.js";
-export * from "./policies/index.js";
-export { InProcessQueue, type InProcessQueueOptions } from "./engine/queue/in-process-queue.js";
-export { compare, matchesFilters, readPath } from "./engine/compare.js";
-export { TemplateRenderer, TemplateAbort, TEMPLATE_ROOTS, type TemplateScope } from "./template/renderer.js";
-export { SandboxOutbox, type SandboxRecord } from "./sandbox/sandbox-outbox.js";
-export { SandboxProvider, SandboxProviderConfig, SandboxFailure } from "./sandbox/sandbox-provider.js";
+// Channel and provider plugins call their vendors through it, so every vendor maps network failures, 429 and 5xx alike.
+export { vendorRequest, type VendorAnswer, type VendorRequestInit } from "./http/vendor-http.js";
+export { SandboxFailure, SandboxProviderConfig } from "./sandbox/sandbox-provider.js";
 export { sandboxProvider, type SandboxProviderInput } from "./sandbox/sandbox-provider.plugin.js";
 export { sandboxChannel, type TextContent } from "./sandbox/sandbox-channel.js";
-// Channel plugins call their vendors through it, so every vendor maps network failures, 429 and 5xx alike.
-export { vendorRequest, type VendorAnswer, type VendorRequestInit } from "./http/vendor-http.js";
-export { LinkService, LinkSettings, LinkPayload, type LinkKind } from "./links/link-service.js";
-export { DeliveryReports } from "./engine/dispatch/delivery-reports.js";
-export { TimerService } from "./engine/timers/timer-service.js";
-export { RetentionService, RETENTION_TIMER, type RetentionReport } from "./engine/retention/retention-service.js";
-export { RetentionSettings } from "./engine/retention/retention-settings.js";
-export { IngestSettings } from "./engine/ingest/ingest-settings.js";
-export { JourneyRunner, type EnrollTrigger } from "./engine/journeys/journey-runner.js";
-export { journey, JourneyBuilder } from "./engine/journeys/journey-builder.js";
-export { JourneySettings } from "./engine/journeys/journey-settings.js";
+export type { SandboxOutbox, SandboxRecord } from "./sandbox/sandbox-outbox.js";
+export type { LinkService, LinkKind } from "./links/link-service.js";
+export { LinkSettings, LinkPayload } from "./links/link-service.js";
+// Storage plugins filter events and back off the same way.
+export { matchesFilters, compare, readPath } from "./engine/compare.js";
+export { backoffDelay } from "./engine/dispatch/backoff.js";
+
+// Built-in policies, registered with `policies({...})`.
+export * from "./policies/index.js";
+
+// The instance and its facade.
+export { createNudge, type NudgeOptions } from "./engine/create-nudge.js";
+export { Nudge } from "./engine/nudge.js";
+export type { EngineSettingsInput } from "./engine/options.js";
+export type { Hooks, HookEvents, HookName } from "./engine/hooks.js";
+export type { Accepted } from "./engine/ingest/ingest-service.js";
+export type { JourneyService, LiveJourney } from "./engine/journeys/journey-service.js";
+export type { ProfileService, IdentityRef } from "./engine/profiles/profile-service.js";
+export type { SegmentService } from "./engine/segments/segment-service.js";
+export type { TemplateLibrary, TemplatePreview, TemplatePreviewInput } from "./engine/facade/template-library.js";
+export type { MessageReader } from "./engine/facade/message-reader.js";
+export type { WebhookInbox } from "./engine/facade/webhook-inbox.js";
+export type { SystemStatus } from "./engine/facade/system-status.js";
+export type { CustomerView, EnrollmentSummary, MessageSummary } from "./engine/profiles/customer-view.js";
+export type { ErasureReport } from "./engine/profiles/profile-eraser.js";
+export type { AudienceEstimate, AudiencePreview } from "./engine/segments/audience-estimator.js";
+export type { CostQuery, CostSummary, CostLine, JourneyCost } from "./engine/dispatch/cost-report.js";
+export type { SendRequestInput } from "./engine/dispatch/direct-send.js";
 export type { JourneyStepRecord, StepVia } from "./engine/journeys/enrollment-writer.js";
-export { JOURNEY_INACTIVE_TIMER, JOURNEY_RUN_TIMER, JOURNEY_WAIT_TIMER } from "./engine/journeys/journey-timers.js";
 export type { SimulateOptions, SimulatedMessage, SimulatedStep, SimulationInput, SimulationResult } from "./engine/simulate/simulation.js";
-export { IngestService } from "./engine/ingest/ingest-service.js";
-export { SEGMENT_CHANGED_JOB, type SegmentChange } from "./engine/engine-tokens.js";
-// The HTTP adapter checks a webhook's channel and provider, validates and previews templates like a send does.
-export { ChannelRegistryToken } from "./engine/engine-tokens.js";
+export { journey, type JourneyBuilder } from "./engine/journeys/journey-builder.js";
 export { profileScope } from "./engine/journeys/scope.js";

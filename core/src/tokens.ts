@@ -16,10 +16,7 @@ import type { Channel } from "./ports/channel.js";
 import type { Provider } from "./ports/provider.js";
 import type { Policy } from "./ports/policy.js";
 import type { TriggerSource } from "./ports/trigger-source.js";
-import type { Hooks } from "./engine/hooks.js";
-import type { NudgeOptionsResolved } from "./engine/options.js";
 import type { SandboxOutbox } from "./sandbox/sandbox-outbox.js";
-import type { TemplateRenderer } from "./template/renderer.js";
 import type { LinkService } from "./links/link-service.js";
 
 /**
@@ -49,12 +46,9 @@ export function tokenInfo(t: symbol): TokenInfo {
 /** Every injection token of Nudge, in one place. Plugins provide the ports; the engine consumes them. */
 export const Tokens = {
   Workspace: token<string>("Workspace"),
-  Options: token<NudgeOptionsResolved>("Options"),
   Clock: token<Clock>("Clock"),
   Logger: token<Logger>("Logger"),
-  Hooks: token<Hooks>("Hooks"),
   SandboxOutbox: token<SandboxOutbox>("SandboxOutbox"),
-  TemplateRenderer: token<TemplateRenderer>("TemplateRenderer"),
   /** Signed click, open-pixel and unsubscribe links. */
   Links: token<LinkService>("Links"),
   ProfileStore: token<ProfileStore>("ProfileStore"),

@@ -3,25 +3,9 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { storageMemory } from "@nudge/storage-memory";
 import { dispatcherOf } from "./engine-access.js";
-import {
-  createNudge,
-  definePlugin,
-  FakeClock,
-  FrequencyCapPolicy,
-  Hooks,
-  PoliciesConfig,
-  profileScope,
-  SEGMENT_EVALUATE_JOB,
-  silentLogger,
-  Tokens,
-  type Channel,
-  type Message,
-  type Policy,
-  type PolicyContext,
-  type PolicyVerdict,
-  type Profile,
-  type SendLimit,
-} from "@nudge/core";
+import { createNudge, definePlugin, FakeClock, FrequencyCapPolicy, PoliciesConfig, profileScope, silentLogger, Tokens, type Channel, type Message, type Policy, type PolicyContext, type PolicyVerdict, type Profile, type SendLimit } from "@nudge/core";
+import { Hooks } from "../src/engine/hooks.js";
+import { SEGMENT_EVALUATE_JOB } from "../src/engine/segments/segment-jobs.js";
 import { MessageIds } from "../src/engine/dispatch/message-ids.js";
 import { SegmentCatalog } from "../src/engine/segments/segment-catalog.js";
 import { person, sms, testChannels, world, WS, type DispatchWorld } from "./dispatch-world.js";

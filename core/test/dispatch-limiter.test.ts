@@ -1,5 +1,6 @@
+import "reflect-metadata";
 import { describe, expect, it } from "vitest";
-import { ProviderLimiter } from "@nudge/core";
+import { ProviderLimiter } from "../src/engine/dispatch/provider-limiter.js";
 import { person, sms, world } from "./dispatch-world.js";
 
 const gated = () => {

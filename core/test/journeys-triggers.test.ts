@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { SEGMENT_CHANGED_JOB, Tokens, type JourneyDefinitionInput } from "@nudge/core";
+import { Tokens, type JourneyDefinitionInput } from "@nudge/core";
+import { SEGMENT_CHANGED_JOB } from "../src/engine/engine-tokens.js";
 import { advance, DAY, enrollmentsOf, HOUR, publish, start, testChannels } from "./journeys-support.js";
 
 const greet = (id: string, trigger: JourneyDefinitionInput["trigger"], text: string): JourneyDefinitionInput => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LinkService } from "@nudge/core";
+import { LinkService } from "../src/links/link-service.js";
 
 const SETTINGS = { baseUrl: "https://acme.example/nudge/", secret: "link-secret-0123456789abcdef" };
 const tokenOf = (url: string) => url.slice(url.lastIndexOf("/") + 1);

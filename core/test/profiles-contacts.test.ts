@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { PhoneNormalizer, Tokens, ValidationError } from "@nudge/core";
+import { Tokens, ValidationError } from "@nudge/core";
+import { PhoneNormalizer } from "../src/engine/profiles/phone-normalizer.js";
 import { makeNudge } from "./helpers.js";
 
 describe("profiles: phone numbers to E.164", () => {

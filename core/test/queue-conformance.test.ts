@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { InProcessQueue, silentLogger } from "@nudge/core";
+import { silentLogger } from "@nudge/core";
+import { InProcessQueue } from "../src/engine/queue/in-process-queue.js";
 import { describeQueueConformance } from "@nudge/core/testkit";
 
 // The default queue, as createNudge builds it but with a small concurrency, so the kit fills it quickly.

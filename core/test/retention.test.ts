@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { storageMemory, MemoryTimerStore } from "@nudge/storage-memory";
 import { aMessage } from "@nudge/core/testkit";
 import { z } from "zod";
-import { createNudge, definePlugin, FakeClock, PluginConfigError, RETENTION_TIMER, silentLogger, Tokens, type EngineSettingsInput, type Token } from "@nudge/core";
+import { createNudge, definePlugin, FakeClock, PluginConfigError, silentLogger, Tokens, type EngineSettingsInput, type Token } from "@nudge/core";
+import { RETENTION_TIMER } from "../src/engine/retention/retention-service.js";
 import { MemoryEnrollmentStore, MemoryEventStore, MemoryJourneyStore, MemoryMessageStore, MemoryProfileStore, MemorySegmentStore, MemoryTemplateStore } from "@nudge/storage-memory";
 
 /** The memory stores except one port, which another plugin provides. */

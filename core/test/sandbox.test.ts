@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { FakeClock, SandboxProviderConfig, SandboxOutbox, SandboxProvider, type NudgeError } from "@nudge/core";
+import { FakeClock, SandboxProviderConfig, type NudgeError } from "@nudge/core";
+import { SandboxOutbox } from "../src/sandbox/sandbox-outbox.js";
+import { SandboxProvider } from "../src/sandbox/sandbox-provider.js";
 import { aProfile, sendContext } from "@nudge/core/testkit";
 
 function provider(config: Partial<SandboxProviderConfig>) {

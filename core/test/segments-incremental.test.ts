@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { SEGMENT_CHANGED_JOB, Tokens, type Nudge } from "@nudge/core";
+import { Tokens, type Nudge } from "@nudge/core";
+import { SEGMENT_CHANGED_JOB } from "../src/engine/engine-tokens.js";
 import { SegmentEvaluator } from "../src/engine/segments/segment-evaluator.js";
 import { makeNudge, publish, welcomeJourney } from "./helpers.js";
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { anEnrollment, aMessage } from "@nudge/core/testkit";
-import { bucketOf, CLICK_EVENT, Tokens, type Nudge, type SegmentConditionInput } from "@nudge/core";
+import { CLICK_EVENT, Tokens, type Nudge, type SegmentConditionInput } from "@nudge/core";
+import { bucketOf } from "../src/engine/segments/trait-conditions.js";
 import { makeNudge } from "./helpers.js";
 
 const DAY = 86_400_000;

@@ -1,6 +1,6 @@
 import { Liquid } from "liquidjs";
 import { describe, expect, it } from "vitest";
-import { TemplateRenderer } from "@nudge/core";
+import { TemplateRenderer } from "../src/template/renderer.js";
 import { LIQUID_OPTIONS, TEMPLATE_ROOTS } from "../src/template/renderer.js";
 import { parsePlainOutput } from "../src/template/plain-output.js";
 

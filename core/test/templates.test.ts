@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TemplateAbort, TemplateRenderer } from "@nudge/core";
+import { TemplateAbort, TemplateRenderer } from "../src/template/renderer.js";
 import { makeNudge, publish } from "./helpers.js";
 
 describe("templates (liquidjs)", () => {

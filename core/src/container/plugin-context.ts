@@ -15,6 +15,8 @@ export type Constructor<T> = new (...args: never[]) => T;
 export interface PluginContext {
   readonly pluginId: string;
   readonly workspace: string;
+  /** The workspace's IANA time zone (`settings.timezone`): local times of people without one. */
+  readonly timezone: string;
   readonly logger: Logger;
   readonly clock: Clock;
   registerInstance<T>(token: Token<T>, value: T): void;
@@ -44,6 +46,7 @@ export class InstanceContainer {
     readonly workspace: string,
     readonly logger: Logger,
     readonly clock: Clock,
+    readonly timezone: string,
   ) {}
 
   private claim(token: symbol, owner: string): void {
@@ -92,6 +95,7 @@ export class InstanceContainer {
     return {
       pluginId,
       workspace: this.workspace,
+      timezone: this.timezone,
       logger,
       clock: this.clock,
       registerInstance: (t, v) => this.registerInstance(pluginId, t, v),

@@ -17,7 +17,7 @@ import { ConsentPolicy } from "./dispatch/consent-policy.js";
 import { Dispatcher, MESSAGE_RESUME_TIMER } from "./dispatch/dispatcher.js";
 import { DeliveryReports } from "./dispatch/delivery-reports.js";
 import { DISPATCH_SERVICES } from "./dispatch/dispatch-services.js";
-import { ChannelRegistryToken, InstanceContainerToken, PluginRuntimeToken, PoliciesToken } from "./engine-tokens.js";
+import { ChannelRegistryToken, InstanceContainerToken, PluginRuntimeToken, PoliciesToken, EngineTokens } from "./engine-tokens.js";
 import { Hooks } from "./hooks.js";
 import { IngestService } from "./ingest/ingest-service.js";
 import { RecentEvents } from "./ingest/recent-events.js";
@@ -92,16 +92,16 @@ export async function createNudge(options: NudgeOptions): Promise<Nudge> {
   const logger = (options.logger ?? createLogger()).child({ workspace: options.workspace });
   const clock = options.clock ?? new SystemClock();
   const child = rootContainer.createChildContainer();
-  const ic = new InstanceContainer(child, options.workspace, logger, clock);
+  const ic = new InstanceContainer(child, options.workspace, logger, clock, resolved.timezone);
 
   const core = "core";
   ic.registerInstance(core, Tokens.Workspace, options.workspace);
-  ic.registerInstance(core, Tokens.Options, resolved);
+  ic.registerInstance(core, EngineTokens.Options, resolved);
   ic.registerInstance(core, Tokens.Clock, clock);
   ic.registerInstance(core, Tokens.Logger, logger);
-  ic.registerInstance(core, Tokens.Hooks, new Hooks());
+  ic.registerInstance(core, EngineTokens.Hooks, new Hooks());
   ic.registerInstance(core, Tokens.SandboxOutbox, new SandboxOutbox());
-  ic.registerInstance(core, Tokens.TemplateRenderer, new TemplateRenderer());
+  ic.registerInstance(core, EngineTokens.TemplateRenderer, new TemplateRenderer());
   ic.registerInstance(core, Tokens.Links, new LinkService(options.workspace, links?.data ?? null));
   if (!links) logger.warn("no links settings: click and unsubscribe links are signed with a per-process key");
 
@@ -202,7 +202,7 @@ function wireJobs(ic: InstanceContainer): void {
   timers.handle(MESSAGE_RESUME_TIMER, async (t) => void (await dispatcher.resume(String(t.payload["messageId"]))));
   const upkeep = resolve(DeliveryUpkeep);
   timers.handle(UPKEEP_TIMER, () => upkeep.onTimer());
-  upkeep.listen(resolve(Tokens.Hooks));
+  upkeep.listen(resolve(EngineTokens.Hooks));
   const retention = resolve(RetentionService);
   timers.handle(RETENTION_TIMER, () => retention.onTimer());
 }

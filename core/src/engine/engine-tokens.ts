@@ -1,5 +1,15 @@
 import { token } from "../tokens.js";
 import type { ChannelRegistry } from "./channel-registry.js";
+import type { Hooks } from "./hooks.js";
+import type { NudgeOptionsResolved } from "./options.js";
+import type { TemplateRenderer } from "../template/renderer.js";
+
+/** The engine's own services and settings: not part of the plugin contract. */
+export const EngineTokens = {
+  Options: token<NudgeOptionsResolved>("Options"),
+  Hooks: token<Hooks>("Hooks"),
+  TemplateRenderer: token<TemplateRenderer>("TemplateRenderer"),
+} as const;
 
 /** Tokens the engine uses internally; plugins never need them. */
 export const ChannelRegistryToken = token<ChannelRegistry>("ChannelRegistry");

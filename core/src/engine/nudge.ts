@@ -20,7 +20,7 @@ import { CostReport, type CostQuery, type CostSummary } from "./dispatch/cost-re
 import type { Message } from "../domain/message.js";
 import type { NudgeEvent } from "../domain/event.js";
 import type { InstanceContainer } from "../container/plugin-context.js";
-import { InstanceContainerToken } from "./engine-tokens.js";
+import { InstanceContainerToken, EngineTokens } from "./engine-tokens.js";
 import { NudgeLifecycle } from "./nudge-lifecycle.js";
 import { TemplateLibrary } from "./facade/template-library.js";
 import { MessageReader } from "./facade/message-reader.js";
@@ -44,7 +44,7 @@ export class Nudge {
     @inject(Tokens.Workspace) readonly workspace: string,
     @inject(Tokens.Clock) readonly clock: Clock,
     @inject(Tokens.Logger) readonly logger: Logger,
-    @inject(Tokens.Hooks) readonly hooks: Hooks,
+    @inject(EngineTokens.Hooks) readonly hooks: Hooks,
     @inject(Tokens.SandboxOutbox) readonly sandbox: SandboxOutbox,
     @inject(IngestService) private readonly ingest: IngestService,
     @inject(NudgeLifecycle) private readonly lifecycle: NudgeLifecycle,

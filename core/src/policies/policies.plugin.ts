@@ -15,7 +15,7 @@ export const policies = definePlugin({
   kind: "policy",
   configSchema: PoliciesConfig,
   register(ctx, config) {
-    const zone = ctx.resolve(Tokens.Options).timezone;
+    const zone = ctx.timezone;
     if (config.koreanAdRules) ctx.registerInstance(Tokens.Policy, new KoreanAdRulesPolicy(config.koreanAdRules, zone));
     if (config.quietHours.length > 0) ctx.registerInstance(Tokens.Policy, new QuietHoursPolicy(config.quietHours, zone));
     if (config.frequencyCaps.length > 0) ctx.registerInstance(Tokens.Policy, new FrequencyCapPolicy(config.frequencyCaps, config.onCapped, zone));

@@ -72,6 +72,7 @@ async function startPlugins(specs: PluginSpec[], options: StartChannelPluginOpti
   const contextFor = (pluginId: string): PluginContext => ({
     pluginId,
     workspace,
+    timezone: "UTC",
     logger: silentLogger(),
     clock,
     registerInstance<T>(token: Token<T>, value: T) {

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import {
   ChannelError,
   ChannelRejectedError,
@@ -8,15 +7,56 @@ import {
 } from "@nudge/core";
 
 /**
- * How one device's send ended. "dead": the token will never work again (remove it); "rejected": this
- * message or our credentials were refused (no retry); "transient" and "rate_limited": try again later.
+ * How one device's send failed, as push providers classify their vendor's answers. "dead": the token will
+ * never work again; "rejected": this message or our credentials were refused; "transient" and
+ * "rate_limited": it may work later.
  */
 export type FailureKind = "dead" | "rejected" | "transient" | "rate_limited";
-export type DeviceFailure = { ok: false; kind: FailureKind; code: string; message: string; retryAfterMs?: number };
-export type DeviceOutcome = { ok: true; id: string } | DeviceFailure;
 
-export function failure(kind: FailureKind, code: string, message: string, retryAfterMs?: number): DeviceFailure {
-  return { ok: false, kind, code, message, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+/** The key a dead token is invalidated under on the profile (`contacts.invalid`). */
+export function pushContactKey(token: string): string {
+  return `push:${token}`;
+}
+
+/**
+ * The core error for a vendor's answer about one device, the same for every push provider: a dead token is
+ * RecipientUnreachableError naming it in invalidContacts; a rate limit proves the vendor did not act (`notSent`).
+ */
+export function pushError(kind: FailureKind, a: { code: string; message: string; token: string; retryAfterMs?: number | undefined; cause?: unknown }): ChannelError {
+  const base = { providerCode: a.code, ...(a.cause === undefined ? {} : { cause: a.cause }) };
+  switch (kind) {
+    case "dead":
+      return new RecipientUnreachableError(a.message, { ...base, invalidContacts: [{ key: pushContactKey(a.token), reason: a.code }] });
+    case "rejected":
+      return new ChannelRejectedError(a.message, base);
+    case "rate_limited":
+      return new RateLimitedError(a.message, { ...base, notSent: true, ...(a.retryAfterMs === undefined ? {} : { retryAfterMs: a.retryAfterMs }) });
+    case "transient":
+      return new ChannelUnavailableError(a.message, base);
+  }
+}
+
+/** Errors raised before a single byte reached the vendor: the call was certainly not acted on. */
+const NOT_REACHED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+
+/**
+ * A thrown transport error (fetch, HTTP/2) as a core error: a ChannelError (from a token exchange) as is; a
+ * connection that never opened is `notSent`; a timeout or a reset is transient with an unknown outcome.
+ */
+export function transportError(e: unknown, vendor: string): ChannelError {
+  if (e instanceof ChannelError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  const name = e instanceof Error ? e.name : "";
+  if (name === "TimeoutError" || name === "AbortError") return new ChannelUnavailableError(`${vendor} did not answer in time: ${message}`, { providerCode: "TIMEOUT", cause: e });
+  // fetch (undici) and node:http2 both wrap the socket error: `{ cause: { code } }`.
+  const code = errorCode((e as { cause?: unknown } | null)?.cause) ?? errorCode(e);
+  const notSent = code !== undefined && NOT_REACHED.has(code);
+  return new ChannelUnavailableError(`request to ${vendor} failed: ${message}`, { providerCode: code ?? "NETWORK", cause: e, ...(notSent ? { notSent } : {}) });
+}
+
+function errorCode(e: unknown): string | undefined {
+  const code = (e as { code?: unknown } | null | undefined)?.code;
+  return typeof code === "string" ? code : undefined;
 }
 
 /** Retry-After as delta-seconds or an HTTP-date (RFC 9110 §10.2.3). */
@@ -25,104 +65,4 @@ export function retryAfterMs(header: string | null | undefined, now: number): nu
   if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
   const at = Date.parse(header);
   return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
-}
-
-const FcmErrorBody = z.object({
-  error: z.object({
-    code: z.number().optional(),
-    message: z.string().optional(),
-    status: z.string().optional(),
-    details: z
-      .array(
-        z.looseObject({
-          "@type": z.string().optional(),
-          errorCode: z.string().optional(),
-          fieldViolations: z.array(z.looseObject({ field: z.string().optional() })).optional(),
-        }),
-      )
-      .optional(),
-  }),
-});
-
-/**
- * FCM HTTP v1 errors (https://firebase.google.com/docs/reference/fcm/rest/v1/ErrorCode): UNREGISTERED and
- * SENDER_ID_MISMATCH mean the token is useless; INVALID_ARGUMENT is a dead token only when it is about the
- * token (google.rpc.BadRequest names other fields when the payload is wrong); QUOTA_EXCEEDED is a rate
- * limit; UNAVAILABLE and INTERNAL are transient; THIRD_PARTY_AUTH_ERROR is a credentials problem.
- */
-export function fcmFailure(status: number, body: unknown, retryAfter: number | undefined): DeviceFailure {
-  const parsed = FcmErrorBody.safeParse(body);
-  const e = parsed.success ? parsed.data.error : {};
-  const details = "details" in e ? (e.details ?? []) : [];
-  const fcmCode = details.find((d) => d.errorCode)?.errorCode;
-  const code = fcmCode ?? ("status" in e && e.status ? e.status : `HTTP_${status}`);
-  const message = ("message" in e && e.message) || `FCM answered HTTP ${status}`;
-  const fields = details.flatMap((d) => d.fieldViolations ?? []).map((f) => f.field ?? "");
-
-  if (code === "UNREGISTERED" || code === "SENDER_ID_MISMATCH") return failure("dead", code, message);
-  if (code === "INVALID_ARGUMENT") {
-    const aboutToken = fields.length > 0 ? fields.every((f) => f === "message.token") : /registration token/i.test(message);
-    return failure(aboutToken ? "dead" : "rejected", code, message);
-  }
-  if (code === "QUOTA_EXCEEDED" || status === 429) return failure("rate_limited", code, message, retryAfter);
-  if (code === "UNAVAILABLE" || code === "INTERNAL" || code === "UNSPECIFIED_ERROR" || status >= 500) return failure("transient", code, message, retryAfter);
-  return failure("rejected", code, message);
-}
-
-const APNS_DEAD = new Set(["BadDeviceToken", "DeviceTokenNotForTopic", "Unregistered", "ExpiredToken"]);
-
-/**
- * APNs errors (https://developer.apple.com/documentation/usernotifications/handling-error-responses-from-apns):
- * 410 (Unregistered, ExpiredToken) and the bad-token 400s mean the token is dead; 429 TooManyRequests (and
- * TooManyProviderTokenUpdates) is a rate limit; 500/503 are transient; other 4xx refuse this request.
- */
-export function apnsFailure(status: number, reason: string, retryAfter: number | undefined): DeviceFailure {
-  const code = reason || `HTTP_${status}`;
-  const message = `APNs answered ${status} ${code}`;
-  if (status === 410 || APNS_DEAD.has(reason)) return failure("dead", code, message);
-  if (status === 429) return failure("rate_limited", code, message, retryAfter);
-  if (status >= 500) return failure("transient", code, message, retryAfter);
-  return failure("rejected", code, message);
-}
-
-/**
- * Web Push (RFC 8030 §5, §8.3): 404 and 410 mean the subscription is gone; 413 the payload is too big;
- * 429 is a rate limit; 5xx transient; other 4xx refuse this request (bad VAPID, bad headers).
- */
-export function webPushFailure(status: number, text: string, retryAfter: number | undefined): DeviceFailure {
-  const code = `HTTP_${status}`;
-  const message = `the push service answered ${status}${text ? `: ${text.slice(0, 200)}` : ""}`;
-  if (status === 404 || status === 410) return failure("dead", code, message);
-  if (status === 429) return failure("rate_limited", code, message, retryAfter);
-  if (status >= 500) return failure("transient", code, message, retryAfter);
-  return failure("rejected", code, message);
-}
-
-/** A thrown error (network, timeout, a core error from a token exchange) as a device failure. */
-export function failureFromError(e: unknown): DeviceFailure {
-  const message = e instanceof Error ? e.message : String(e);
-  if (e instanceof RateLimitedError) return failure("rate_limited", e.providerCode ?? e.code, message, e.retryAfterMs);
-  if (e instanceof RecipientUnreachableError) return failure("dead", e.providerCode ?? e.code, message);
-  if (e instanceof ChannelRejectedError) return failure("rejected", e.providerCode ?? e.code, message);
-  if (e instanceof ChannelError) return failure("transient", e.providerCode ?? e.code, message);
-  const name = e instanceof Error ? (e.name === "TimeoutError" || e.name === "AbortError" ? "TIMEOUT" : ((e as { code?: string }).code ?? "NETWORK")) : "NETWORK";
-  return failure("transient", name, message);
-}
-
-/**
- * The error for a send no device accepted: retryable when any device may work later (rate limited
- * first, with the longest Retry-After), unreachable when every token is dead, rejected otherwise.
- */
-export function noDeviceAccepted(failures: DeviceFailure[], details: Record<string, unknown>, invalidContacts: { key: string; reason: string }[] = []): ChannelError {
-  const pick = (kind: FailureKind) => failures.filter((f) => f.kind === kind);
-  const summary = failures.map((f) => f.code).join(", ");
-  const limited = pick("rate_limited");
-  if (limited.length > 0) {
-    const waits = limited.map((f) => f.retryAfterMs).filter((w): w is number => w !== undefined);
-    return new RateLimitedError(`push rate limited (${summary})`, { providerCode: limited[0]!.code, details, invalidContacts, ...(waits.length ? { retryAfterMs: Math.max(...waits) } : {}) });
-  }
-  const transient = pick("transient");
-  if (transient.length > 0) return new ChannelUnavailableError(`no device accepted the push, some may later (${summary})`, { providerCode: transient[0]!.code, details, invalidContacts });
-  if (pick("dead").length === failures.length) return new RecipientUnreachableError(`every push token is dead (${summary})`, { providerCode: failures[0]?.code ?? "NO_DEVICE", details, invalidContacts });
-  return new ChannelRejectedError(`the push was refused (${summary})`, { providerCode: pick("rejected")[0]?.code ?? "REJECTED", details, invalidContacts });
 }

@@ -1,6 +1,7 @@
 import { describeChannelConformance } from "@nudge/core/testkit";
-import { pushHarness } from "./support/push-harness.js";
+import { sandboxHarness, vendorHarness } from "./support/push-harness.js";
 
-describeChannelConformance("push via FCM HTTP v1 (Android device)", pushHarness("fcm"));
-describeChannelConformance("push via APNs HTTP/2 (iOS device)", pushHarness("apns"));
-describeChannelConformance("push via Web Push + VAPID (browser)", pushHarness("webpush"));
+describeChannelConformance("push on the sandbox provider", sandboxHarness, ["permanent", "unreachable", "transient", "rate_limited"]);
+describeChannelConformance("push via the fcm provider (Android device)", vendorHarness("fcm"));
+describeChannelConformance("push via the apns provider (iOS device)", vendorHarness("apns"));
+describeChannelConformance("push via the webpush provider (browser)", vendorHarness("webpush"));

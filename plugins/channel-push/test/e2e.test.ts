@@ -3,35 +3,27 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createNudge, FakeClock, silentLogger, Tokens, ValidationError, type Nudge } from "@nudge/core";
 import { storageMemory } from "@nudge/storage-memory";
 import { push, pushTokens } from "../src/index.js";
-import { FakeApns } from "./support/fake-apns.js";
-import { FakeFcm } from "./support/fake-fcm.js";
-import { FakePushService } from "./support/fake-push-service.js";
+import { pushFakes } from "./support/push-harness.js";
 
 const IOS = "b".repeat(64);
 
 describe("push end to end: devices registered, journey fans out, dead tokens leave the profile", () => {
   const clock = new FakeClock("2026-03-02T01:00:00Z");
-  let fcm: FakeFcm;
-  let apns: FakeApns;
-  let web: FakePushService;
+  let fakes: Awaited<ReturnType<typeof pushFakes>>;
+  let fcm: typeof fakes.fcm;
+  let apns: typeof fakes.apns;
+  let web: typeof fakes.web;
   let nudge: Nudge;
 
   beforeAll(async () => {
-    fcm = await new FakeFcm(clock).start();
-    apns = await new FakeApns(clock).start();
-    web = await new FakePushService().start();
+    fakes = await pushFakes(clock);
+    ({ fcm, apns, web } = fakes);
     nudge = await createNudge({
       workspace: "acme",
       logger: silentLogger(),
       clock,
-      plugins: [
-        storageMemory(),
-        push({
-          fcm: { serviceAccount: { client_email: fcm.clientEmail, private_key: fcm.privateKeyPem, project_id: fcm.projectId }, tokenUrl: fcm.tokenUrl, baseUrl: fcm.base },
-          apns: { teamId: apns.teamId, keyId: apns.keyId, privateKey: apns.privateKeyPem, topic: apns.topic, baseUrl: apns.base },
-          webpush: { vapid: { subject: web.subject, publicKey: web.vapid.publicKey, privateKey: web.vapid.privateKey }, allowInsecureEndpoints: true },
-        }),
-      ],
+      // The host's composition: the channel names its providers, the provider plugins bring the vendors.
+      plugins: [storageMemory(), push({ providers: ["fcm", "apns", "webpush"] }), ...fakes.plugins()],
     });
     await nudge.start();
     await nudge.journeys.put({
@@ -56,7 +48,7 @@ describe("push end to end: devices registered, journey fans out, dead tokens lea
   });
   afterAll(async () => {
     await nudge?.stop();
-    await Promise.all([fcm.stop(), apns.stop(), web.stop()]);
+    await fakes?.stop();
   });
 
   it("reaches every device once, records per-device results, and removes the unregistered one", async () => {

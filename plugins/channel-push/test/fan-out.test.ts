@@ -1,15 +1,15 @@
 import { rejection } from "./support/rejection.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ChannelError, ChannelUnavailableError, createNudge, RecipientUnreachableError, silentLogger, ValidationError } from "@nudge/core";
+import { type ChannelError, ChannelUnavailableError, RateLimitedError, RecipientUnreachableError, sandboxProvider } from "@nudge/core";
 import { aProfile, sendContext, startChannelPlugin } from "@nudge/core/testkit";
-import { storageMemory } from "@nudge/storage-memory";
+import { webPush } from "@nudge/provider-webpush";
 import { push } from "../src/index.js";
 import type { PushContentInput } from "../src/content.js";
 import { pushSetup } from "./support/push-harness.js";
 
 const iosToken = (n: number) => n.toString(16).padStart(64, "a");
 
-describe("one send reaches every device of a person", () => {
+describe("one send reaches every device of a person, each through its provider", () => {
   let s: Awaited<ReturnType<typeof pushSetup>>;
   beforeAll(async () => {
     s = await pushSetup();
@@ -36,6 +36,7 @@ describe("one send reaches every device of a person", () => {
     expect(s.apns.requests.at(-1)).toMatchObject({ token: iosToken(1), payload: { aps: { alert: { title: "새 메시지" } } } });
     expect(s.web.received.at(-1)!.payload).toMatchObject({ title: "새 메시지", body: "확인해 보세요" });
     expect(r.providerCode).toBe("3/3");
+    expect(r.provider).toBe("fcm+apns+webpush");
     expect(r.invalidContacts).toBeUndefined();
     const devices = (r.details as { devices: Record<string, unknown>[] }).devices;
     expect(devices.map((d) => [d["platform"], d["provider"], d["status"]])).toEqual(
@@ -46,6 +47,14 @@ describe("one send reaches every device of a person", () => {
       ]),
     );
     expect(JSON.stringify(devices)).not.toContain(iosToken(1)); // only a suffix of each token is kept
+  });
+
+  it("sends an iOS token from the Firebase SDK through FCM, and an APNs device token through APNs", async () => {
+    const person = aProfile("acme", { contacts: { push: [{ token: "ios-fcm-1:APA91bH-example", platform: "ios" }, { token: iosToken(5), platform: "ios" }] } });
+    const r = await s.channel.send({ to: "x", content: s.channel.contentSchema.parse({ title: "t", badge: 3 }), context: sendContext(person, { now: s.clock.now() }) });
+    expect(r.providerCode).toBe("2/2");
+    expect(s.fcm.messages.at(-1)).toMatchObject({ token: "ios-fcm-1:APA91bH-example", apns: { payload: { aps: { badge: 3 } } } });
+    expect(s.apns.requests.at(-1)).toMatchObject({ token: iosToken(5), payload: { aps: { badge: 3 } } });
   });
 
   it("succeeds when one device accepts, returning the dead ones as invalid contacts", async () => {
@@ -72,11 +81,23 @@ describe("one send reaches every device of a person", () => {
     expect((e as ChannelError).invalidContacts).toEqual([{ key: "push:android-gone-2", reason: "fcm: UNREGISTERED" }]);
   });
 
-  it("skips tokens already marked invalid and platforms without a provider; none left means unreachable", async () => {
-    const webOnly = await startChannelPlugin<PushContentInput>(push({ webpush: { vapid: { subject: s.web.subject, publicKey: s.web.vapid.publicKey, privateKey: s.web.vapid.privateKey } } }));
+  it("refuses a payload over 4 KB in prepare, naming the platform and its provider", () => {
+    const person = aProfile("acme", { contacts: { push: [{ token: iosToken(20), platform: "ios" }] } });
+    const content = s.channel.contentSchema.parse({ title: "big", data: { blob: "x".repeat(4000), more: "y".repeat(400) } });
+    expect(() => s.channel.prepare!(content, sendContext(person))).toThrow(/ios: the apns payload is \d+ bytes; the limit is 4096/);
+    expect(() => s.channel.prepare!(s.channel.contentSchema.parse({ title: "small" }), sendContext(person))).not.toThrow();
+  });
+
+  it("skips tokens already marked invalid and devices no provider takes; none left means unreachable", async () => {
+    const webOnly = await startChannelPlugin<PushContentInput>(push({ providers: ["webpush"] }), {
+      providers: [webPush({ vapid: { subject: s.web.subject, publicKey: s.web.vapid.publicKey, privateKey: s.web.vapid.privateKey } })],
+    });
     const browser = s.web.subscribe();
     const person = aProfile("acme", {
-      contacts: { push: [{ token: "android-only", platform: "android" }, browser.device], invalid: { [`push:${browser.device.token}`]: { reason: "gone", at: 1 } } },
+      contacts: {
+        push: [{ token: "android-only", platform: "android" }, { token: "web-fcm-only", platform: "web" }, browser.device],
+        invalid: { [`push:${browser.device.token}`]: { reason: "gone", at: 1 } },
+      },
     });
     expect(webOnly.channel.address(person)).toBeNull();
     const e = await rejection<RecipientUnreachableError>(webOnly.channel.send({ to: "x", content: webOnly.channel.contentSchema.parse({ body: "x" }), context: sendContext(person) }));
@@ -86,49 +107,59 @@ describe("one send reaches every device of a person", () => {
   });
 });
 
+describe("failover between providers serving one platform", () => {
+  let s: Awaited<ReturnType<typeof pushSetup>>;
+  beforeAll(async () => {
+    s = await pushSetup(["apns", "sandbox"]);
+  });
+  afterAll(() => s.close());
+  const send = (token: string) => {
+    const person = aProfile("acme", { contacts: { push: [{ token, platform: "ios" }] } });
+    return s.channel.send({ to: token, content: s.channel.contentSchema.parse({ title: "t" }), context: sendContext(person, { now: s.clock.now() }) });
+  };
+
+  it("moves a device to the next provider when the first provably did not act (429)", async () => {
+    s.apns.failNext("TooManyRequests");
+    const r = await send(iosToken(40));
+    expect(r.provider).toBe("sandbox");
+    expect((r.details as { devices: Record<string, unknown>[] }).devices[0]).toMatchObject({ provider: "sandbox", status: "sent", tried: ["apns", "sandbox"] });
+    expect(s.outbox.list().at(-1)).toMatchObject({ channel: "test", to: iosToken(40), messageType: "push", content: { platform: "ios", title: "t", priority: "high" } });
+  });
+
+  it("does not move on when the first provider may have acted (503)", async () => {
+    const before = s.outbox.list().length;
+    s.apns.failNext("ServiceUnavailable");
+    const e = await rejection<ChannelUnavailableError>(send(iosToken(41)));
+    expect(e).toBeInstanceOf(ChannelUnavailableError);
+    expect(s.outbox.list()).toHaveLength(before);
+  });
+
+  it("keeps the token when only a failover provider calls it dead (tokens belong to their own vendor)", async () => {
+    const guarded = await startChannelPlugin<PushContentInput>(push({ providers: ["apns", "sandbox"] }), {
+      providers: [...s.plugins().filter((p) => p.plugin.id === "apns"), sandboxProvider({ channel: "push", failFor: { [iosToken(42)]: "unreachable" } })],
+    });
+    try {
+      s.apns.failNext("TooManyRequests");
+      const person = aProfile("acme", { contacts: { push: [{ token: iosToken(42), platform: "ios" }] } });
+      const e = await rejection<RateLimitedError>(guarded.channel.send({ to: "x", content: guarded.channel.contentSchema.parse({ title: "t" }), context: sendContext(person, { now: s.clock.now() }) }));
+      expect(e).toBeInstanceOf(RateLimitedError); // APNs' answer stands: retried later
+      expect(e.retryAfterMs).toBe(12_000);
+      expect((e as ChannelError).invalidContacts).toEqual([]);
+      expect((e as ChannelError).details["devices"]).toEqual([expect.objectContaining({ provider: "apns", status: "failed", code: "TooManyRequests", tried: ["apns", "sandbox"] })]);
+    } finally {
+      await guarded.close();
+    }
+  });
+});
+
 describe("dead tokens when every device failed", () => {
   it("hands them to the engine on the error, which marks them invalid (see e2e.test.ts)", async () => {
-    const started = await startChannelPlugin<PushContentInput>(push({ sandbox: { failFor: { "tok-dead": "unreachable" } } }));
+    const started = await startChannelPlugin<PushContentInput>(push(), { providers: [sandboxProvider({ channel: "push", failFor: { "tok-dead": "unreachable" } })] });
     const profile = aProfile("acme", { contacts: { push: [{ token: "tok-dead", platform: "android" }, { token: "tok-ok", platform: "ios" }], invalid: { "push:tok-ok": { reason: "earlier", at: 1 } } } });
     // Only the dead one is sent to: the other is already marked invalid.
     const e = await rejection(started.channel.send({ to: "tok-dead", content: started.channel.contentSchema.parse({ body: "x" }), context: sendContext(profile) }));
     expect(e).toBeInstanceOf(RecipientUnreachableError);
     expect((e as ChannelError).invalidContacts).toEqual([{ key: "push:tok-dead", reason: "sandbox: sandbox_unreachable" }]);
     await started.close();
-  });
-});
-
-describe("content and config validation", () => {
-  it("names the bad field of content", async () => {
-    const s = await startChannelPlugin<PushContentInput>(push({ sandbox: {} }));
-    const path = (c: unknown) => s.channel.contentSchema.safeParse(c).error?.issues.map((i) => i.path.join("."));
-    expect(path({})).toEqual(["title"]);
-    expect(path({ title: "x", data: { from: "me" } })).toEqual(["data.from"]);
-    expect(path({ title: "x", data: { n: 1 } })).toEqual(["data.n"]);
-    expect(path({ title: "x", ios: { image: "http://a.test/i.png" } })).toEqual(["ios.image"]);
-    expect(path({ data: { k: "v" } })).toBeUndefined(); // data-only (silent) push
-    expect(() => s.channel.prepare!(s.channel.contentSchema.parse({ title: "x" }), sendContext(aProfile("acme")))).not.toThrow(ValidationError);
-    await s.close();
-  });
-
-  it("fails at boot on a bad config, naming the field", async () => {
-    const boot = (config: unknown) => createNudge({ workspace: "acme", logger: silentLogger(), plugins: [storageMemory(), push(config as never)] });
-    await expect(boot({})).rejects.toMatchObject({ code: "NUDGE_PLUGIN_CONFIG", issues: [expect.objectContaining({ path: "fcm" })] });
-    await expect(boot({ apns: { teamId: "short", keyId: "KEY1234567", privateKey: "x", topic: "a" } })).rejects.toMatchObject({
-      issues: expect.arrayContaining([expect.objectContaining({ path: "apns.teamId" }), expect.objectContaining({ path: "apns.privateKey" })]),
-    });
-    await expect(boot({ webpush: { vapid: { subject: "acme", publicKey: "abc", privateKey: "def" } } })).rejects.toMatchObject({
-      issues: expect.arrayContaining([expect.objectContaining({ path: "webpush.vapid.subject" }), expect.objectContaining({ path: "webpush.vapid.publicKey" })]),
-    });
-    await expect(boot({ sandbox: {}, webpush: undefined, iosVia: "apns" })).resolves.toBeTruthy(); // the sandbox takes every platform
-  });
-
-  it("fails at start when a key cannot be imported", async () => {
-    const nudge = await createNudge({
-      workspace: "acme",
-      logger: silentLogger(),
-      plugins: [storageMemory(), push({ apns: { teamId: "ABCDE12345", keyId: "KEY1234567", privateKey: "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----", topic: "com.acme.app" } })],
-    });
-    await expect(nudge.start()).rejects.toMatchObject({ code: "NUDGE_PLUGIN_LIFECYCLE", message: expect.stringContaining("channel-push") });
   });
 });

@@ -9,6 +9,7 @@ export const MmsImage = z.object({
   /** Size in bytes, checked against the provider's limit (NHN 300 KB, Solapi 200 KB). */
   sizeBytes: z.number().int().positive(),
 });
+export type MmsImage = z.infer<typeof MmsImage>;
 
 /**
  * What a journey sends on the sms channel. SMS, LMS or MMS is chosen from the content: images make an

@@ -25,3 +25,16 @@ export function parsePhone(input: string, defaultCountry: CountryCode = "KR"): P
 export function isKorean(phone: PhoneNumber): boolean {
   return phone.country === "KR" || phone.e164.startsWith("+82");
 }
+
+/**
+ * The national digits Korean vendors take ("+821012345678" → "01012345678", "+8215880000" → "15880000").
+ * A number that does not parse keeps its digits only: the vendor then names the problem.
+ */
+export function nationalNumber(number: string): string {
+  return parsePhone(number)?.national ?? number.replace(/\D/g, "");
+}
+
+/** E.164 for a number a Korean vendor reports in national digits (webhooks); unchanged when it does not parse. */
+export function e164Number(number: string): string {
+  return parsePhone(number)?.e164 ?? number;
+}

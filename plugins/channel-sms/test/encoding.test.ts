@@ -64,10 +64,10 @@ describe("EUC-KR byte counting", () => {
     expect(planKoreanMessage({ text: "(광고)아크미\n봄 세일 30%\n무료수신거부 080-123-4567" }, { ...opts, marketing: true }).type).toBe("SMS");
   });
 
-  it("prepare() names the type and the price", () => {
-    const channel = smsChannel({ provider: { type: "sandbox" } });
+  it("prepare() names the type and the price", async () => {
+    const { channel } = await smsChannel();
     const p = person("+821012345678");
-    expect(channel.prepare({ text: hangul(45) }, sendContext(p))).toEqual({ messageType: "SMS", cost: { amount: 10, currency: "KRW" } });
-    expect(channel.prepare({ text: hangul(46) }, sendContext(p))).toEqual({ messageType: "LMS", cost: { amount: 30, currency: "KRW" } });
+    expect(channel.prepare!({ text: hangul(45) }, sendContext(p))).toEqual({ messageType: "SMS", cost: { amount: 10, currency: "KRW" } });
+    expect(channel.prepare!({ text: hangul(46) }, sendContext(p))).toEqual({ messageType: "LMS", cost: { amount: 30, currency: "KRW" } });
   });
 });

@@ -1,29 +1,61 @@
-import { SandboxOutbox, SystemClock, silentLogger, type Clock, type Profile, type WebhookRequest } from "@nudge/core";
-import { aProfile } from "@nudge/core/testkit";
-import { SmsConfig, type SmsConfigInput } from "../src/config.js";
-import { SmsChannel } from "../src/sms.channel.js";
-import { twilioSignature } from "../src/webhooks.js";
-import { NHN } from "./nhn-sms.fake.js";
-import { SOLAPI } from "./solapi.fake.js";
-import { TWILIO } from "./twilio.fake.js";
+import { createServer } from "node:net";
+import { z } from "zod";
+import { definePlugin, sandboxProvider, Tokens, type PluginContext, type PluginSpec, type Profile, type Provider, type SandboxFailure, type WebhookRequest } from "@nudge/core";
+import { aProfile, startChannelPlugin, type InjectedFailure, type StartChannelPluginOptions } from "@nudge/core/testkit";
+import { sms } from "../src/index.js";
+import type { SmsConfigInput } from "../src/config.js";
+import type { SmsContent } from "../src/content.js";
 
 export const SENDER = "+8215880000";
+export const KOREAN = "+821012345678";
 
-export function smsChannel(input: Partial<SmsConfigInput> & Pick<SmsConfigInput, "provider">, clock: Clock = new SystemClock()) {
-  const config = SmsConfig.parse({ senders: [SENDER, "02-1234-5678"], ...input });
-  return new SmsChannel(config, { clock, logger: silentLogger(), outbox: new SandboxOutbox() });
+/** The sms channel as createNudge would build it (config parsed, providers bound), with the sandbox by default. */
+export async function smsChannel(input: Partial<SmsConfigInput> = {}, options: StartChannelPluginOptions = {}) {
+  return startChannelPlugin<SmsContent>(sms({ senders: [SENDER, "02-1234-5678"], ...input }), options);
 }
 
-export function nhnConfig(baseUrl: string) {
-  return { type: "nhncloud" as const, appKey: NHN.appKey, secretKey: NHN.secretKey, baseUrl, webhookSignature: NHN.signature };
+/**
+ * The sandbox provider of the sms kind with a failure armed for the next send only: that send is answered by the
+ * core's sandbox set to fail for its recipient, so the error is the sandbox's own.
+ */
+export function armedSandbox(): { plugin: PluginSpec; failNext(kind: InjectedFailure): void } {
+  let next: InjectedFailure | null = null;
+  const plugin = definePlugin({
+    id: "sandbox",
+    kind: "provider",
+    channel: "sms",
+    configSchema: z.object({}),
+    register(ctx) {
+      const clean = coreSandbox(ctx, {});
+      const provider: Provider = {
+        id: "sandbox",
+        channel: "sms",
+        idempotency: clean.idempotency,
+        send(call) {
+          const kind = next;
+          next = null;
+          return kind ? coreSandbox(ctx, { [call.to]: kind }).send(call) : clean.send(call);
+        },
+      };
+      ctx.registerInstance(Tokens.Provider, provider);
+    },
+  });
+  return {
+    plugin: plugin({}) as PluginSpec,
+    failNext: (kind) => {
+      next = kind;
+    },
+  };
 }
 
-export function solapiConfig(baseUrl: string) {
-  return { type: "solapi" as const, apiKey: SOLAPI.apiKey, apiSecret: SOLAPI.apiSecret, baseUrl, webhookToken: SOLAPI.token };
-}
-
-export function twilioConfig(baseUrl: string) {
-  return { accountSid: TWILIO.accountSid, authToken: TWILIO.authToken, from: TWILIO.from, baseUrl, statusCallbackUrl: TWILIO.callback };
+/** The provider `sandboxProvider()` registers, built through its public plugin on the caller's context. */
+function coreSandbox(ctx: PluginContext, failFor: Record<string, SandboxFailure>): Provider {
+  const spec = sandboxProvider({ channel: "sms", failFor });
+  let made: Provider | undefined;
+  const capture = Object.create(ctx, { registerInstance: { value: (_token: unknown, value: Provider) => (made = value) } }) as PluginContext;
+  spec.plugin.register(capture, spec.plugin.configSchema.parse(spec.config));
+  if (!made) throw new Error("sandboxProvider registered no provider");
+  return made;
 }
 
 export function person(phone: string | undefined, over: Partial<Profile> = {}): Profile {
@@ -34,25 +66,11 @@ export function jsonRequest(body: unknown, headers: Record<string, string> = {},
   return { headers: { "content-type": "application/json", ...headers }, rawBody: Buffer.from(JSON.stringify(body)), query };
 }
 
-/** An NHN MESSAGE_RESULT_UPDATE webhook for `providerMessageId` ("requestId:recipientSeq"). */
-export function nhnResultHook(providerMessageId: string, messageStatus = "COMPLETED", resultCode = "1000") {
-  const [requestId, seq] = providerMessageId.split(":");
-  return {
-    hooksId: "20260302100000hooks",
-    webhookConfigId: "cfg",
-    productName: "SMS",
-    appKey: NHN.appKey,
-    event: "MESSAGE_RESULT_UPDATE",
-    hooks: [{ hookId: "h1", senderType: "NORMAL_SMS", requestId, recipientSeq: Number(seq), requestDate: "2026-03-02T10:00:00", receiveDate: "2026-03-02T10:00:04", sendNo: "15880000", recipientNo: "01012345678", messageStatus, resultCode, messageCount: 1 }],
-  };
-}
-
-/** A Twilio status callback, signed as Twilio signs it. */
-export function twilioCallback(sid: string, status = "delivered", token = TWILIO.authToken): WebhookRequest {
-  const params = { MessageSid: sid, MessageStatus: status, AccountSid: TWILIO.accountSid, To: "+14155550100" };
-  return {
-    headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": twilioSignature(token, TWILIO.callback, params) },
-    rawBody: Buffer.from(new URLSearchParams(params).toString()),
-    query: {},
-  };
+/** A URL where nothing listens: the port was free a moment ago. */
+export async function closedUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
 }

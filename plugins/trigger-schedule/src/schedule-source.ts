@@ -75,7 +75,7 @@ export class ScheduleSource implements TriggerSource {
   }
 
   private async fire(sink: TriggerSink, s: Scheduled, from: number, to: number): Promise<number> {
-    const workspaceZone = this.ctx.resolve(Tokens.Options).timezone;
+    const workspaceZone = this.ctx.timezone;
     let enrolled = 0;
     const enroll = async (profileId: string, at: Date, zone: string) => {
       const key = `${s.journeyId}@${at.toISOString()}`;

@@ -38,7 +38,7 @@ function recorder(sent: Sent[]): PluginSpec {
     register(ctx) {
       const channel: Channel<{ text: string }> = {
         id: "sms",
-        provider: "test",
+        providers: ["test"],
         contentSchema: z.object({ text: z.string() }),
         address: (p) => p.userId,
         async send(m) {

@@ -10,7 +10,7 @@ import type { MessageStore, SendClaim, SendLimit } from "../../ports/stores.js";
 import { Tokens } from "../../tokens.js";
 import type { ChannelRegistry } from "../channel-registry.js";
 import type { Hooks } from "../hooks.js";
-import { ChannelRegistryToken } from "../engine-tokens.js";
+import { ChannelRegistryToken, EngineTokens } from "../engine-tokens.js";
 import type { NudgeOptionsResolved } from "../options.js";
 import { ProfileService } from "../profiles/profile-service.js";
 import { backoffDelay } from "./backoff.js";
@@ -42,7 +42,7 @@ interface Ready {
 export class ChannelSender {
   constructor(
     @inject(Tokens.Workspace) private readonly ws: string,
-    @inject(Tokens.Options) private readonly options: NudgeOptionsResolved,
+    @inject(EngineTokens.Options) private readonly options: NudgeOptionsResolved,
     @inject(Tokens.MessageStore) private readonly messages: MessageStore,
     @inject(ChannelRegistryToken) private readonly channels: ChannelRegistry,
     @inject(PolicyRunner) private readonly policies: PolicyRunner,
@@ -52,7 +52,7 @@ export class ChannelSender {
     @inject(ProfileService) private readonly profiles: ProfileService,
     @inject(Tokens.Clock) private readonly clock: Clock,
     @inject(Tokens.Logger) private readonly logger: Logger,
-    @inject(Tokens.Hooks) private readonly hooks: Hooks,
+    @inject(EngineTokens.Hooks) private readonly hooks: Hooks,
   ) {}
 
   async try(message: Message, profile: Profile): Promise<TryOutcome> {

@@ -7,7 +7,7 @@ import type { Logger } from "../../ports/logger.js";
 import type { MessageStore, ProfileStore } from "../../ports/stores.js";
 import { Tokens } from "../../tokens.js";
 import type { ChannelRegistry } from "../channel-registry.js";
-import { ChannelRegistryToken } from "../engine-tokens.js";
+import { ChannelRegistryToken, EngineTokens } from "../engine-tokens.js";
 import type { NudgeOptionsResolved } from "../options.js";
 import { ProfileService } from "../profiles/profile-service.js";
 import { MessageLog } from "./message-log.js";
@@ -27,7 +27,7 @@ export class DeliveryReports {
     @inject(ChannelRegistryToken) private readonly channels: ChannelRegistry,
     @inject(Tokens.Clock) private readonly clock: Clock,
     @inject(Tokens.Logger) private readonly logger: Logger,
-    @inject(Tokens.Options) private readonly options: NudgeOptionsResolved,
+    @inject(EngineTokens.Options) private readonly options: NudgeOptionsResolved,
     @inject(MessageLog) private readonly log: MessageLog,
   ) {}
 

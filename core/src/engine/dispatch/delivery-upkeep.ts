@@ -5,7 +5,7 @@ import type { Delivery, Message } from "../../domain/message.js";
 import type { MessageStore, Page, TimerStore } from "../../ports/stores.js";
 import { Tokens } from "../../tokens.js";
 import type { ChannelRegistry } from "../channel-registry.js";
-import { ChannelRegistryToken } from "../engine-tokens.js";
+import { ChannelRegistryToken, EngineTokens } from "../engine-tokens.js";
 import type { Hooks } from "../hooks.js";
 import type { NudgeOptionsResolved } from "../options.js";
 import { DeliveryReports } from "./delivery-reports.js";
@@ -32,7 +32,7 @@ export interface UpkeepReport {
 export class DeliveryUpkeep {
   constructor(
     @inject(Tokens.Workspace) private readonly ws: string,
-    @inject(Tokens.Options) private readonly options: NudgeOptionsResolved,
+    @inject(EngineTokens.Options) private readonly options: NudgeOptionsResolved,
     @inject(Tokens.MessageStore) private readonly messages: MessageStore,
     @inject(Tokens.TimerStore) private readonly timers: TimerStore,
     @inject(ChannelRegistryToken) private readonly channels: ChannelRegistry,

@@ -1,3 +1,4 @@
+import { EngineTokens } from "../engine-tokens.js";
 import { inject, injectable } from "tsyringe";
 import { NudgeError } from "../../errors.js";
 import type { ChannelContent } from "../../domain/journey.js";
@@ -46,11 +47,11 @@ const DONE = new Set<Message["status"]>(["sent", "delivered", "failed", "suppres
 export class Dispatcher {
   constructor(
     @inject(Tokens.Workspace) private readonly ws: string,
-    @inject(Tokens.Options) private readonly options: NudgeOptionsResolved,
+    @inject(EngineTokens.Options) private readonly options: NudgeOptionsResolved,
     @inject(Tokens.MessageStore) private readonly messages: MessageStore,
     @inject(Tokens.ProfileStore) private readonly profileStore: ProfileStore,
     @inject(Tokens.TemplateStore) private readonly templateStore: TemplateStore,
-    @inject(Tokens.TemplateRenderer) private readonly renderer: TemplateRenderer,
+    @inject(EngineTokens.TemplateRenderer) private readonly renderer: TemplateRenderer,
     @inject(ChannelSender) private readonly sender: ChannelSender,
     @inject(SendTimeRecheck) private readonly recheck: SendTimeRecheck,
     @inject(MessageLog) private readonly log: MessageLog,

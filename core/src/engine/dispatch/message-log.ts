@@ -1,3 +1,4 @@
+import { EngineTokens } from "../engine-tokens.js";
 import { inject, injectable } from "tsyringe";
 import type { Decision, Delivery, Message } from "../../domain/message.js";
 import type { Clock } from "../../ports/clock.js";
@@ -34,7 +35,7 @@ export class MessageLog {
     @inject(Tokens.MessageStore) private readonly messages: MessageStore,
     @inject(Tokens.TimerStore) private readonly timers: TimerStore,
     @inject(Tokens.Clock) private readonly clock: Clock,
-    @inject(Tokens.Hooks) private readonly hooks: Hooks,
+    @inject(EngineTokens.Hooks) private readonly hooks: Hooks,
   ) {}
 
   attempt(message: Message, channel: string, provider: string, status: Delivery["status"], extra?: Partial<Delivery>): Delivery {

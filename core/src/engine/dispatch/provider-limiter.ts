@@ -1,3 +1,4 @@
+import { EngineTokens } from "../engine-tokens.js";
 import PQueue from "p-queue";
 import { inject, injectable } from "tsyringe";
 import type { Channel } from "../../ports/channel.js";
@@ -24,7 +25,7 @@ interface Lane {
 export class ProviderLimiter {
   private readonly lanes = new Map<string, Lane>();
 
-  constructor(@inject(Tokens.Options) private readonly options: NudgeOptionsResolved) {}
+  constructor(@inject(EngineTokens.Options) private readonly options: NudgeOptionsResolved) {}
 
   /** Runs `task` in the channel's queue once a slot is free. */
   run<T>(channel: Channel, task: () => Promise<T>): Promise<T> {

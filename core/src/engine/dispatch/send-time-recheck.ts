@@ -1,3 +1,4 @@
+import { EngineTokens } from "../engine-tokens.js";
 import { inject, injectable } from "tsyringe";
 import type { Message } from "../../domain/message.js";
 import type { EnrollmentStore } from "../../ports/stores.js";
@@ -13,7 +14,7 @@ import { describeMs } from "./dispatch-settings.js";
 export class SendTimeRecheck {
   constructor(
     @inject(Tokens.Workspace) private readonly ws: string,
-    @inject(Tokens.Options) private readonly options: NudgeOptionsResolved,
+    @inject(EngineTokens.Options) private readonly options: NudgeOptionsResolved,
     @inject(Tokens.EnrollmentStore) private readonly enrollments: EnrollmentStore,
   ) {}
 

@@ -1,3 +1,4 @@
+import { EngineTokens } from "../engine-tokens.js";
 import { DateTime } from "luxon";
 import { inject, injectable } from "tsyringe";
 import type { Message } from "../../domain/message.js";
@@ -14,7 +15,7 @@ import type { StopVerdict } from "./policy-runner.js";
 @injectable()
 export class Verdicts {
   constructor(
-    @inject(Tokens.Options) private readonly options: NudgeOptionsResolved,
+    @inject(EngineTokens.Options) private readonly options: NudgeOptionsResolved,
     @inject(MessageLog) private readonly log: MessageLog,
   ) {}
 

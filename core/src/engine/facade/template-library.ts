@@ -6,7 +6,7 @@ import type { TemplateStore } from "../../ports/stores.js";
 import { TemplateAbort, type TemplateRenderer } from "../../template/renderer.js";
 import { Tokens } from "../../tokens.js";
 import type { ChannelRegistry } from "../channel-registry.js";
-import { ChannelRegistryToken } from "../engine-tokens.js";
+import { ChannelRegistryToken, EngineTokens } from "../engine-tokens.js";
 import { profileScope } from "../journeys/scope.js";
 import { ProfileService } from "../profiles/profile-service.js";
 
@@ -33,7 +33,7 @@ export class TemplateLibrary {
   constructor(
     @inject(Tokens.Workspace) private readonly ws: string,
     @inject(Tokens.TemplateStore) private readonly store: TemplateStore,
-    @inject(Tokens.TemplateRenderer) private readonly renderer: TemplateRenderer,
+    @inject(EngineTokens.TemplateRenderer) private readonly renderer: TemplateRenderer,
     @inject(ChannelRegistryToken) private readonly channels: ChannelRegistry,
     @inject(ProfileService) private readonly profiles: ProfileService,
     @inject(Tokens.Clock) private readonly clock: Clock,

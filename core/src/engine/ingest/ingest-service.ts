@@ -1,3 +1,4 @@
+import { EngineTokens } from "../engine-tokens.js";
 import { inject, injectable } from "tsyringe";
 import type { z } from "zod";
 import { ValidationError, type FieldIssue } from "../../errors.js";
@@ -64,12 +65,12 @@ export class IngestService {
     @inject(Tokens.EventStore) private readonly events: EventStore,
     @inject(Tokens.JobQueue) private readonly queue: JobQueue,
     @inject(Tokens.Clock) private readonly clock: Clock,
-    @inject(Tokens.Hooks) private readonly hooks: Hooks,
+    @inject(EngineTokens.Hooks) private readonly hooks: Hooks,
     @inject(ProfileService) private readonly profiles: ProfileService,
     @inject(ContactNormalizer) private readonly contacts: ContactNormalizer,
     @inject(RecentEvents) private readonly recent: RecentEvents,
     @inject(EventInterest) private readonly interest: EventInterest,
-    @inject(Tokens.Options) private readonly options: NudgeOptionsResolved,
+    @inject(EngineTokens.Options) private readonly options: NudgeOptionsResolved,
   ) {}
 
   async track(input: unknown): Promise<Accepted> {

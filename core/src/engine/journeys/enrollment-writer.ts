@@ -1,3 +1,4 @@
+import { EngineTokens } from "../engine-tokens.js";
 import { inject, injectable } from "tsyringe";
 import { ConflictError } from "../../errors.js";
 import type { Enrollment, Step, StepType } from "../../domain/journey.js";
@@ -39,7 +40,7 @@ export class EnrollmentWriter {
     @inject(Tokens.Workspace) private readonly ws: string,
     @inject(Tokens.EnrollmentStore) private readonly enrollments: EnrollmentStore,
     @inject(Tokens.Clock) private readonly clock: Clock,
-    @inject(Tokens.Hooks) private readonly hooks: Hooks,
+    @inject(EngineTokens.Hooks) private readonly hooks: Hooks,
     @inject(Tokens.Logger) private readonly logger: Logger,
   ) {}
 

@@ -1,3 +1,4 @@
+import { EngineTokens } from "../engine-tokens.js";
 import { inject, injectable } from "tsyringe";
 import type { NudgeEvent } from "../../domain/event.js";
 import type { Enrollment, JourneyDefinition, Step } from "../../domain/journey.js";
@@ -41,11 +42,11 @@ type MutableRun = StepRun & { enrollment: Enrollment };
 export class JourneyRunner {
   constructor(
     @inject(Tokens.Workspace) private readonly ws: string,
-    @inject(Tokens.Options) private readonly options: NudgeOptionsResolved,
+    @inject(EngineTokens.Options) private readonly options: NudgeOptionsResolved,
     @inject(Tokens.EnrollmentStore) private readonly enrollments: EnrollmentStore,
     @inject(Tokens.ProfileStore) private readonly profiles: ProfileStore,
     @inject(Tokens.Clock) private readonly clock: Clock,
-    @inject(Tokens.Hooks) private readonly hooks: Hooks,
+    @inject(EngineTokens.Hooks) private readonly hooks: Hooks,
     @inject(JourneyService) private readonly journeys: JourneyService,
     @inject(JourneyTimers) private readonly timers: JourneyTimers,
     @inject(StepRegistry) private readonly steps: StepRegistry,

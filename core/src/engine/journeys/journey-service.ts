@@ -7,7 +7,7 @@ import type { JourneyStore } from "../../ports/stores.js";
 import { Tokens } from "../../tokens.js";
 import type { TemplateRenderer } from "../../template/renderer.js";
 import type { ChannelRegistry } from "../channel-registry.js";
-import { ChannelRegistryToken } from "../engine-tokens.js";
+import { ChannelRegistryToken, EngineTokens } from "../engine-tokens.js";
 
 /** A published journey with the definition of its live version. */
 export interface LiveJourney {
@@ -37,7 +37,7 @@ export class JourneyService {
     @inject(Tokens.Workspace) private readonly ws: string,
     @inject(Tokens.JourneyStore) private readonly store: JourneyStore,
     @inject(Tokens.Clock) private readonly clock: Clock,
-    @inject(Tokens.TemplateRenderer) private readonly templates: TemplateRenderer,
+    @inject(EngineTokens.TemplateRenderer) private readonly templates: TemplateRenderer,
     @inject(ChannelRegistryToken) private readonly channels: ChannelRegistry,
     @inject(Tokens.EnrollmentStore) private readonly enrollments: EnrollmentStore,
   ) {}

@@ -1,3 +1,4 @@
+import { EngineTokens } from "../engine-tokens.js";
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { inject, injectable } from "tsyringe";
@@ -37,7 +38,7 @@ const MAX_BODY_BYTES = 64 * 1024;
 @injectable()
 export class WebhookClient {
   constructor(
-    @inject(Tokens.Options) private readonly options: NudgeOptionsResolved,
+    @inject(EngineTokens.Options) private readonly options: NudgeOptionsResolved,
     @inject(Tokens.Logger) private readonly logger: Logger,
   ) {}
 

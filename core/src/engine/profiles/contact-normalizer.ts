@@ -1,3 +1,4 @@
+import { EngineTokens } from "../engine-tokens.js";
 import { inject, injectable } from "tsyringe";
 import { IANAZone } from "luxon";
 import { z } from "zod";
@@ -30,7 +31,7 @@ export interface ContactUpdate {
 export class ContactNormalizer {
   private readonly phones: PhoneNormalizer;
 
-  constructor(@inject(Tokens.Options) options: NudgeOptionsResolved) {
+  constructor(@inject(EngineTokens.Options) options: NudgeOptionsResolved) {
     this.phones = new PhoneNormalizer(options.defaultPhoneRegion as CountryCode);
   }
 

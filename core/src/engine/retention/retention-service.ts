@@ -1,3 +1,4 @@
+import { EngineTokens } from "../engine-tokens.js";
 import { inject, injectable } from "tsyringe";
 import { DateTime, Duration } from "luxon";
 import type { Clock } from "../../ports/clock.js";
@@ -23,7 +24,7 @@ export interface RetentionReport {
 export class RetentionService {
   constructor(
     @inject(Tokens.Workspace) private readonly ws: string,
-    @inject(Tokens.Options) private readonly options: NudgeOptionsResolved,
+    @inject(EngineTokens.Options) private readonly options: NudgeOptionsResolved,
     @inject(Tokens.EventStore) private readonly events: EventStore,
     @inject(Tokens.MessageStore) private readonly messages: MessageStore,
     @inject(Tokens.TimerStore) private readonly timers: TimerStore,

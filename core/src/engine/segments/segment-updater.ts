@@ -6,7 +6,7 @@ import type { JobQueue } from "../../ports/job-queue.js";
 import type { Logger } from "../../ports/logger.js";
 import type { EnrollmentStore, EventStore, MessageStore, ProfileStore, SegmentStore, Timer, TimerStore } from "../../ports/stores.js";
 import { Tokens } from "../../tokens.js";
-import { SEGMENT_CHANGED_JOB, type SegmentChange } from "../engine-tokens.js";
+import { SEGMENT_CHANGED_JOB, type SegmentChange, EngineTokens } from "../engine-tokens.js";
 import type { Hooks } from "../hooks.js";
 import { EvaluationContext, type SegmentStores } from "./evaluation-context.js";
 import { SegmentCatalog } from "./segment-catalog.js";
@@ -39,7 +39,7 @@ export class SegmentUpdater {
     @inject(Tokens.SegmentStore) private readonly segments: SegmentStore,
     @inject(Tokens.TimerStore) private readonly timers: TimerStore,
     @inject(Tokens.JobQueue) private readonly queue: JobQueue,
-    @inject(Tokens.Hooks) private readonly hooks: Hooks,
+    @inject(EngineTokens.Hooks) private readonly hooks: Hooks,
     @inject(Tokens.Clock) private readonly clock: Clock,
     @inject(Tokens.Logger) private readonly logger: Logger,
     @inject(SegmentCatalog) private readonly catalog: SegmentCatalog,

@@ -1,6 +1,6 @@
 import type { Constructor } from "../../container/plugin-context.js";
 import type { JobHandler, JobQueue } from "../../ports/job-queue.js";
-import { SEGMENT_CHANGED_JOB } from "../engine-tokens.js";
+import { SEGMENT_CHANGED_JOB, EngineTokens } from "../engine-tokens.js";
 import { Tokens, type Token } from "../../tokens.js";
 import { PROCESS_EVENT_JOB } from "../ingest/ingest-service.js";
 import { TimerService } from "../timers/timer-service.js";
@@ -42,7 +42,7 @@ export function wireSegments(queue: JobQueue, resolve: Resolve): JobQueue {
   queue.process(SEGMENT_BACKFILL_JOB, (data) => backfill.onJob(data));
   resolve(TimerService).handle(SEGMENT_RECHECK_TIMER, (t) => updater.onRecheck(t));
   resolve(TimerService).handle(SEGMENT_NOTICE_TIMER, (t) => updater.onNotice(t));
-  updater.listen(resolve(Tokens.Hooks));
+  updater.listen(resolve(EngineTokens.Hooks));
   const catalog = resolve(SegmentCatalog);
   // The same test the event job makes (SegmentUpdater.onEvent): no segment could change, no job needed.
   resolve(EventInterest).register(async (e) => {

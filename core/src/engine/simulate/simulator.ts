@@ -11,7 +11,7 @@ import type { TemplateStore } from "../../ports/stores.js";
 import { Tokens } from "../../tokens.js";
 import type { ChannelRegistry } from "../channel-registry.js";
 import { createNudge } from "../create-nudge.js";
-import { ChannelRegistryToken, InstanceContainerToken } from "../engine-tokens.js";
+import { ChannelRegistryToken, InstanceContainerToken, EngineTokens } from "../engine-tokens.js";
 import { JourneyService } from "../journeys/journey-service.js";
 import type { Nudge } from "../nudge.js";
 import type { NudgeOptionsResolved } from "../options.js";
@@ -33,7 +33,7 @@ const MAX_ROUNDS = 100_000;
 export class Simulator {
   constructor(
     @inject(Tokens.Workspace) private readonly ws: string,
-    @inject(Tokens.Options) private readonly options: NudgeOptionsResolved,
+    @inject(EngineTokens.Options) private readonly options: NudgeOptionsResolved,
     @inject(Tokens.Logger) private readonly logger: Logger,
     @inject(Tokens.TemplateStore) private readonly templates: TemplateStore,
     @inject(JourneyService) private readonly journeys: JourneyService,

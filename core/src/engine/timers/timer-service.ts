@@ -1,3 +1,4 @@
+import { EngineTokens } from "../engine-tokens.js";
 import { inject, injectable } from "tsyringe";
 import type { Clock } from "../../ports/clock.js";
 import type { JobQueue } from "../../ports/job-queue.js";
@@ -23,7 +24,7 @@ export class TimerService {
 
   constructor(
     @inject(Tokens.Workspace) private readonly ws: string,
-    @inject(Tokens.Options) private readonly options: NudgeOptionsResolved,
+    @inject(EngineTokens.Options) private readonly options: NudgeOptionsResolved,
     @inject(Tokens.TimerStore) private readonly timers: TimerStore,
     @inject(Tokens.JobQueue) private readonly queue: JobQueue,
     @inject(Tokens.Clock) private readonly clock: Clock,

@@ -1,3 +1,4 @@
+import { EngineTokens } from "../../engine-tokens.js";
 import { inject, injectable } from "tsyringe";
 import type { StepOf } from "../../../domain/journey.js";
 import { Tokens } from "../../../tokens.js";
@@ -15,7 +16,7 @@ export class EmitEventStepHandler implements StepHandler<"emit-event"> {
 
   constructor(
     @inject(IngestService) private readonly ingest: IngestService,
-    @inject(Tokens.TemplateRenderer) private readonly renderer: TemplateRenderer,
+    @inject(EngineTokens.TemplateRenderer) private readonly renderer: TemplateRenderer,
   ) {}
 
   async execute(step: StepOf<"emit-event">, run: StepRun): Promise<StepOutcome> {

@@ -1,3 +1,4 @@
+import { EngineTokens } from "../../engine-tokens.js";
 import { inject, injectable } from "tsyringe";
 import { cappedDecision } from "../../../domain/message.js";
 import type { StepOf } from "../../../domain/journey.js";
@@ -23,7 +24,7 @@ export class SendStepHandler implements StepHandler<"send"> {
   constructor(
     @inject(Dispatcher) private readonly dispatcher: Dispatcher,
     @inject(JourneyTimers) private readonly timers: JourneyTimers,
-    @inject(Tokens.Options) private readonly options: NudgeOptionsResolved,
+    @inject(EngineTokens.Options) private readonly options: NudgeOptionsResolved,
   ) {}
 
   async execute(step: StepOf<"send">, run: StepRun): Promise<StepOutcome> {

@@ -1,3 +1,4 @@
+import { EngineTokens } from "../../engine-tokens.js";
 import { inject, injectable } from "tsyringe";
 import type { StepOf } from "../../../domain/journey.js";
 import { Tokens } from "../../../tokens.js";
@@ -17,7 +18,7 @@ export class UpdateProfileStepHandler implements StepHandler<"update-profile"> {
 
   constructor(
     @inject(ProfileService) private readonly profiles: ProfileService,
-    @inject(Tokens.TemplateRenderer) private readonly renderer: TemplateRenderer,
+    @inject(EngineTokens.TemplateRenderer) private readonly renderer: TemplateRenderer,
   ) {}
 
   async execute(step: StepOf<"update-profile">, run: StepRun): Promise<StepOutcome> {

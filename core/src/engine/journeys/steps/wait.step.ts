@@ -1,3 +1,4 @@
+import { EngineTokens } from "../../engine-tokens.js";
 import { DateTime } from "luxon";
 import { inject, injectable } from "tsyringe";
 import type { StepOf } from "../../../domain/journey.js";
@@ -13,7 +14,7 @@ export class WaitStepHandler implements StepHandler<"wait"> {
   readonly type = "wait" as const;
 
   constructor(
-    @inject(Tokens.Options) private readonly options: NudgeOptionsResolved,
+    @inject(EngineTokens.Options) private readonly options: NudgeOptionsResolved,
     @inject(JourneyTimers) private readonly timers: JourneyTimers,
   ) {}
 

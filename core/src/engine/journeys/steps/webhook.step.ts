@@ -1,3 +1,4 @@
+import { EngineTokens } from "../../engine-tokens.js";
 import { Duration } from "luxon";
 import { inject, injectable } from "tsyringe";
 import type { StepOf } from "../../../domain/journey.js";
@@ -26,8 +27,8 @@ export class WebhookStepHandler implements StepHandler<"webhook"> {
   readonly type = "webhook" as const;
 
   constructor(
-    @inject(Tokens.Options) private readonly options: NudgeOptionsResolved,
-    @inject(Tokens.TemplateRenderer) private readonly renderer: TemplateRenderer,
+    @inject(EngineTokens.Options) private readonly options: NudgeOptionsResolved,
+    @inject(EngineTokens.TemplateRenderer) private readonly renderer: TemplateRenderer,
     @inject(Tokens.Logger) private readonly logger: Logger,
     @inject(WebhookClient) private readonly client: WebhookClient,
     @inject(JourneyTimers) private readonly timers: JourneyTimers,
