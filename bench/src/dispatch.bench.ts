@@ -1,3 +1,4 @@
+import { dispatcherOf, rendererOf } from "@nudge/core/internal";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -70,7 +71,7 @@ const pipelineOn = (storage: () => PluginSpec, people: number): Variant => ({
       register(ctx) {
         const channel: Channel<{ text: string }> = {
           id: "noop",
-          provider: "noop",
+          providers: ["noop"],
           contentSchema: z.object({ text: z.string() }),
           rateLimit: { concurrency: CONCURRENCY },
           address: (p) => p.contacts.phone ?? null,
@@ -107,7 +108,7 @@ const pipelineOn = (storage: () => PluginSpec, people: number): Variant => ({
     return {
       send: (i) => {
         const profile = persons[i % people]!;
-        return nudge.dispatcher
+        return dispatcherOf(nudge)
           .dispatch({
             profile,
             idempotencyKey: `m${i}`,
@@ -230,7 +231,7 @@ async function stageCosts(count: number): Promise<{ writes: number; render: numb
   const nudge = await createNudge({ workspace: "bench", plugins: [storageMemory()], logger: silentLogger(), clock: new FakeClock("2026-03-02T03:00:00Z") });
   await nudge.start();
   const store = nudge.resolve(Tokens.MessageStore);
-  const renderer = nudge.resolve(Tokens.TemplateRenderer);
+  const renderer = rendererOf(nudge);
   const profile = await nudge.profiles.resolve({ userId: "u0" });
   const scope = { profile: profileScope({ ...profile, traits: { name: "person 0" } }) };
   const content = { text: "(광고) Hello {{ profile.traits.name }}, spring sale 20% off. 무료수신거부 080-000-0000" };

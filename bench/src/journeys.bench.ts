@@ -49,7 +49,7 @@ function noopChannel(onSend: (to: string) => void) {
     register(ctx) {
       const channel: Channel<{ text: string }> = {
         id: "noop",
-        provider: "noop",
+        providers: ["noop"],
         contentSchema: z.object({ text: z.string() }),
         address: (p) => p.userId,
         async send(m) {

@@ -49,7 +49,7 @@ export type { ErasureReport } from "./engine/profiles/profile-eraser.js";
 export type { AudienceEstimate, AudiencePreview } from "./engine/segments/audience-estimator.js";
 export type { CostQuery, CostSummary, CostLine, JourneyCost } from "./engine/dispatch/cost-report.js";
 export type { SendRequestInput } from "./engine/dispatch/direct-send.js";
-export type { JourneyStepRecord, StepVia } from "./engine/journeys/enrollment-writer.js";
+export type { JourneyStepRecord, StepVia } from "./engine/journeys/step-record.js";
 export type { SimulateOptions, SimulatedMessage, SimulatedStep, SimulationInput, SimulationResult } from "./engine/simulate/simulation.js";
 export { journey, type JourneyBuilder } from "./engine/journeys/journey-builder.js";
 export { profileScope } from "./engine/journeys/scope.js";

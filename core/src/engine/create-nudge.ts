@@ -17,6 +17,7 @@ import { ConsentPolicy } from "./dispatch/consent-policy.js";
 import { Dispatcher, MESSAGE_RESUME_TIMER } from "./dispatch/dispatcher.js";
 import { DeliveryReports } from "./dispatch/delivery-reports.js";
 import { DISPATCH_SERVICES } from "./dispatch/dispatch-services.js";
+import { SimFactoryToken } from "./simulate/sim-instance.js";
 import { ChannelRegistryToken, InstanceContainerToken, PluginRuntimeToken, PoliciesToken, EngineTokens } from "./engine-tokens.js";
 import { Hooks } from "./hooks.js";
 import { IngestService } from "./ingest/ingest-service.js";
@@ -171,6 +172,7 @@ export async function createNudge(options: NudgeOptions): Promise<Nudge> {
   ic.registerInstance(core, PoliciesToken, sortPolicies([new ConsentPolicy(), ...ic.resolveAll(Tokens.Policy)]));
   ic.registerInstance(core, PluginRuntimeToken, runtime);
   ic.registerInstance(core, InstanceContainerToken, ic);
+  ic.registerInstance(core, SimFactoryToken, (o) => createNudge(o));
   for (const cls of ENGINE_SERVICES) {
     assertInjectable(cls);
     child.register(cls as Constructor<unknown>, { useClass: cls as never }, { lifecycle: Lifecycle.ContainerScoped });

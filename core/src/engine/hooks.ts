@@ -2,7 +2,7 @@ import type { NudgeEvent } from "../domain/event.js";
 import type { Message } from "../domain/message.js";
 import type { Enrollment } from "../domain/journey.js";
 import type { SandboxRecord } from "../sandbox/sandbox-outbox.js";
-import type { JourneyStepRecord } from "./journeys/enrollment-writer.js";
+import type { JourneyStepRecord } from "./journeys/step-record.js";
 
 /** What an instance tells its host and its plugins about, synchronously after the fact is stored. */
 export interface HookEvents {

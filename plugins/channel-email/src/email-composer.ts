@@ -2,29 +2,9 @@ import { createHash } from "node:crypto";
 import { convert } from "html-to-text";
 import type { LinkService, SendContext } from "@nudge/core";
 import { senderAddress, senderOf, type EmailConfig } from "./config.js";
+import type { EmailPayload } from "./email-provider.js";
 import { UNSUBSCRIBE_PLACEHOLDER, type EmailContent } from "./content.js";
 import { insertOpenPixel, rewriteLinks } from "./link-rewriter.js";
-
-/** A header nodemailer must write as given (no re-encoding, folded only at whitespace). */
-export interface PreparedHeader {
-  prepared: true;
-  foldLines: true;
-  value: string;
-}
-
-/** Everything a transport needs to put one message on the wire. */
-export interface ComposedEmail {
-  from: string | { name: string; address: string };
-  replyTo?: string | { name: string; address: string };
-  to: string;
-  subject: string;
-  html?: string;
-  text: string;
-  messageId: string;
-  /** The Date header, from the engine's clock. */
-  date: Date;
-  headers: Record<string, string | PreparedHeader>;
-}
 
 /**
  * Turns rendered content into a message: unsubscribe headers for marketing mail (RFC 8058), tracked
@@ -42,7 +22,7 @@ export class EmailComposer {
     this.trackOpens = config.trackOpens && links.configured;
   }
 
-  compose(content: EmailContent, to: string, context: SendContext): ComposedEmail {
+  compose(content: EmailContent, to: string, context: SendContext): EmailPayload {
     const unsubscribeUrl = this.links.unsubscribeUrl({ profileId: context.profile.id, channel: this.config.id, messageId: context.messageId });
     const fill = (s: string) => s.split(UNSUBSCRIBE_PLACEHOLDER).join(unsubscribeUrl);
 
@@ -59,13 +39,13 @@ export class EmailComposer {
       html = insertOpenPixel(html, this.links.openPixelUrl({ messageId: context.messageId, profileId: context.profile.id }));
     }
 
-    const headers: Record<string, string | PreparedHeader> = { ...(content.headers ?? {}) };
+    const headers: Record<string, string> = { ...(content.headers ?? {}) };
     if (context.marketing) {
       // RFC 8058 §3.1: one https URI that takes a POST, plus the List-Unsubscribe-Post marker
       // (https://www.rfc-editor.org/rfc/rfc8058#section-3.1); a mailto: is allowed alongside it.
       const targets = [`<${unsubscribeUrl}>`];
       if (this.config.unsubscribeMailto) targets.push(`<mailto:${this.config.unsubscribeMailto}?subject=unsubscribe>`);
-      headers["List-Unsubscribe"] = { prepared: true, foldLines: true, value: targets.join(", ") };
+      headers["List-Unsubscribe"] = targets.join(", ");
       headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click";
     }
 

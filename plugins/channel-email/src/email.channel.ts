@@ -1,27 +1,43 @@
-import { usableContact, type Channel, type OutboundMessage, type Prepared, type Profile, type SendResult, type WebhookRequest, type WebhookResult } from "@nudge/core";
+import {
+  NotFoundError,
+  usableContact,
+  type Channel,
+  type DeliveryReport,
+  type OutboundMessage,
+  type PollQuery,
+  type Prepared,
+  type Profile,
+  type ProviderSet,
+  type SendResult,
+  type WebhookRequest,
+  type WebhookResult,
+} from "@nudge/core";
 import { EmailContent } from "./content.js";
 import type { EmailComposer } from "./email-composer.js";
-import type { EmailTransport } from "./transports/email-transport.js";
-import type { SesWebhook } from "./webhooks.js";
+import type { EmailProvider } from "./email-provider.js";
 
 /**
  * The e-mail channel: the person's usable address, content composed into a message (unsubscribe
- * headers, tracked links, text part), sent by the configured transport; SES feedback when configured.
+ * headers, tracked links, text part), sent through its providers in failover order. Webhooks and polls
+ * go to the provider they name.
  */
 export class EmailChannel implements Channel<EmailContent> {
   readonly contentSchema = EmailContent;
-  readonly provider: string;
-  /** Present only when a webhook provider (SES through SNS) is configured. */
-  readonly parseWebhook?: (request: WebhookRequest) => Promise<WebhookResult>;
+  readonly providers: readonly string[];
+  /** Whether a provider can be polled; known once the providers are bound (`init`). */
+  private pollable = false;
 
   constructor(
     readonly id: string,
-    private readonly transport: EmailTransport,
+    private readonly set: ProviderSet<EmailProvider>,
     private readonly composer: EmailComposer,
-    ses: SesWebhook | null,
   ) {
-    this.provider = transport.name;
-    if (ses) this.parseWebhook = (request) => ses.parse(request);
+    this.providers = set.ids;
+  }
+
+  /** Present only when a provider can be polled, so delivery upkeep spends no polls on e-mail otherwise. */
+  get poll(): ((query: PollQuery) => Promise<DeliveryReport | null>) | undefined {
+    return this.pollable ? (query) => this.pollProvider(query) : undefined;
   }
 
   address(profile: Profile): string | null {
@@ -32,15 +48,26 @@ export class EmailChannel implements Channel<EmailContent> {
     return { messageType: "email" };
   }
 
-  send(message: OutboundMessage<EmailContent>): Promise<SendResult> {
-    return this.transport.send(this.composer.compose(message.content, message.to, message.context), message.context);
+  async send(message: OutboundMessage<EmailContent>): Promise<SendResult> {
+    const payload = this.composer.compose(message.content, message.to, message.context);
+    const result = await this.set.send({ to: message.to, payload, messageType: "email", context: message.context });
+    // The Message-ID header is kept on the attempt whichever provider took the message.
+    return { messageType: "email", ...result, details: { messageId: payload.messageId, ...result.details } };
   }
 
-  init(): Promise<void> {
-    return this.transport.init();
+  parseWebhook(request: WebhookRequest, provider: string): Promise<WebhookResult> {
+    const p = this.set.get(provider);
+    if (!p?.parseWebhook) return Promise.reject(new NotFoundError("webhook", `${this.id}/${provider}`));
+    return p.parseWebhook(request);
   }
 
-  close(): Promise<void> {
-    return this.transport.close();
+  /** Called from the plugin's `init`, when the providers are bound. */
+  init(): void {
+    this.pollable = this.set.list().some((p) => typeof p.poll === "function");
+  }
+
+  private async pollProvider(query: PollQuery): Promise<DeliveryReport | null> {
+    const p = this.set.get(query.provider);
+    return p?.poll ? p.poll(query.providerMessageId, query.messageType) : null;
   }
 }

@@ -1,4 +1,5 @@
 import { describeChannelConformance } from "@nudge/core/testkit";
 import { emailHarness } from "./support/email-harness.js";
 
-describeChannelConformance("email (SMTP + Amazon SES feedback)", emailHarness, ["permanent", "transient", "rate_limited"]);
+// No injected failures: error classification is each provider's (describeProviderConformance in provider-smtp, provider-ses).
+describeChannelConformance("email (sandbox provider)", emailHarness, []);

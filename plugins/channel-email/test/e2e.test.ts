@@ -1,21 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { simpleParser } from "mailparser";
-import { createNudge, FakeClock, LinkService, silentLogger, Tokens, type Nudge } from "@nudge/core";
+import { ChannelRejectedError, createNudge, FakeClock, PluginLifecycleError, silentLogger, Tokens, type Nudge } from "@nudge/core";
 import { storageMemory } from "@nudge/storage-memory";
+import { smtp } from "@nudge/provider-smtp";
 import { email } from "../src/index.js";
 import { LINKS } from "./support/email-harness.js";
-import { FakeSns } from "./support/sns-signer.js";
-import { SmtpSink } from "./support/smtp-sink.js";
+import { rejection } from "./support/rejection.js";
+// The SMTP provider's fake relay: a real smtp-server that checks what it receives.
+import { SmtpSink } from "../../provider-smtp/test/support/smtp-sink.js";
 
-describe("email end to end: journey -> SMTP -> SES feedback", () => {
+describe("email end to end: journey -> SMTP", () => {
   let sink: SmtpSink;
-  let sns: FakeSns;
   let nudge: Nudge;
   const clock = new FakeClock("2026-03-02T01:00:00Z");
 
   beforeAll(async () => {
-    sink = await new SmtpSink().start();
-    sns = await new FakeSns().start();
+    sink = await new SmtpSink({ reply: "postfix" }).start();
     nudge = await createNudge({
       workspace: "acme",
       logger: silentLogger(),
@@ -23,11 +23,8 @@ describe("email end to end: journey -> SMTP -> SES feedback", () => {
       links: LINKS,
       plugins: [
         storageMemory(),
-        email({
-          provider: { type: "smtp", host: "127.0.0.1", port: sink.port, auth: { user: sink.user, pass: sink.pass } },
-          from: "Acme <news@acme.test>",
-          webhooks: { ses: { topicArns: [sns.topicArn], trustedUrlPattern: sns.trustedUrlPattern } },
-        }),
+        email({ from: "Acme <news@acme.test>", providers: ["smtp"] }),
+        smtp({ host: "127.0.0.1", port: sink.port, auth: { user: sink.user, pass: sink.pass } }),
       ],
     });
     await nudge.start();
@@ -53,10 +50,9 @@ describe("email end to end: journey -> SMTP -> SES feedback", () => {
   afterAll(async () => {
     await nudge?.stop();
     await sink.stop();
-    await sns.stop();
   });
 
-  it("sends the rendered marketing mail, then a hard bounce makes the address unusable", async () => {
+  it("sends the rendered marketing mail with a one-click unsubscribe link and tracked links", async () => {
     await nudge.identify({ userId: "u1", traits: { name: "민지", email: "Minji@Example.com" } });
     const profile = (await nudge.profiles.find({ userId: "u1" }))!;
     await nudge.profiles.setSubscription(profile.id, { channel: "email", state: "subscribed", source: "signup-form" });
@@ -67,41 +63,47 @@ describe("email end to end: journey -> SMTP -> SES feedback", () => {
     const [message] = (await nudge.resolve(Tokens.MessageStore).list("acme", { limit: 10 })).items;
     expect(message).toMatchObject({ channel: "email", status: "sent", recipient: "minji@example.com" });
     const attempt = message!.attempts.at(-1)!;
-    expect(attempt).toMatchObject({ status: "sent", provider: "smtp", providerMessageId: sink.last().sesId, messageType: "email" });
-
     const parsed = await simpleParser(sink.last().raw);
+    // A relay that is not SES names the message by its Message-ID header, kept without angle brackets.
+    expect(attempt).toMatchObject({ status: "sent", provider: "smtp", providerMessageId: parsed.messageId!.replace(/^<|>$/g, ""), messageType: "email" });
+    expect(sink.violations).toEqual([]);
+    expect(sink.last().to).toEqual(["minji@example.com"]);
+
     expect(parsed.subject).toBe("민지님, 봄 세일이 시작됐어요");
     expect(parsed.text).toContain("민지님 안녕하세요.");
     const list = parsed.headers.get("list") as { unsubscribe?: { url?: string } };
-    const unsubscribe = new LinkService("acme", LINKS).verify(list.unsubscribe!.url!.split("/u/")[1]!);
+    const unsubscribe = nudge.links.verify(list.unsubscribe!.url!.split("/u/")[1]!);
     expect(unsubscribe).toEqual({ k: "u", ws: "acme", p: profile.id, c: "email", m: message!.id });
     expect(parsed.html).toContain(list.unsubscribe!.url!);
     expect(parsed.html).not.toContain('href="https://shop.acme.test/spring"');
+  });
 
-    // SES reports a hard bounce for that message through SNS.
-    const bounce = FakeSns.ses("Bounce", attempt.providerMessageId!) as { bounce: { bouncedRecipients: Array<Record<string, unknown>> } };
-    bounce.bounce.bouncedRecipients[0]!["emailAddress"] = "minji@example.com";
-    const result = await nudge.deliveryReports.handle("email", sns.request(sns.envelope("Notification", bounce)));
-    expect(result.applied).toBeGreaterThanOrEqual(1);
-
-    const after = (await nudge.profiles.get(profile.id))!;
-    expect(after.contacts.invalid?.["email"]).toMatchObject({ reason: expect.stringMatching(/bounce/i) });
-    const failed = (await nudge.resolve(Tokens.MessageStore).get("acme", message!.id))!;
-    expect(failed.status).toBe("failed");
-
-    // The next campaign cannot reach the address any more: nothing goes out.
+  it("an unsubscribed person gets nothing", async () => {
+    await nudge.identify({ userId: "u2", traits: { name: "Jun", email: "jun@example.com" } });
+    const profile = (await nudge.profiles.find({ userId: "u2" }))!;
+    await nudge.profiles.setSubscription(profile.id, { channel: "email", state: "unsubscribed", source: "link" });
     const before = sink.received.length;
-    await nudge.track({ userId: "u1", event: "sale_started" });
+    await nudge.track({ userId: "u2", event: "sale_started" });
     await nudge.drain();
     expect(sink.received.length).toBe(before);
   });
+});
 
-  it("a complaint unsubscribes the person from e-mail", async () => {
-    await nudge.identify({ userId: "u2", traits: { name: "Jun", email: "jane@example.com" } });
-    const profile = (await nudge.profiles.find({ userId: "u2" }))!;
-    await nudge.profiles.setSubscription(profile.id, { channel: "email", state: "subscribed", source: "signup-form" });
-    await nudge.deliveryReports.handle("email", sns.request(sns.envelope("Notification", FakeSns.ses("Complaint", "0100018e0a6e5e2c-aaaaaaaa-5b8a-4f4e-9a55-6f0f7f2b7d11-000000"))));
-    const after = (await nudge.profiles.get(profile.id))!;
-    expect(after.subscriptions.at(-1)).toMatchObject({ channel: "email", state: "unsubscribed", source: "provider:smtp" });
+describe("SMTP start-up", () => {
+  it("fails at start with a clear error naming the provider plugin when the SMTP credentials are wrong", async () => {
+    const sink = await new SmtpSink().start();
+    try {
+      const nudge = await createNudge({
+        workspace: "acme",
+        logger: silentLogger(),
+        plugins: [storageMemory(), email({ from: "news@acme.test", providers: ["smtp"] }), smtp({ host: "127.0.0.1", port: sink.port, auth: { user: "mailer", pass: "wrong" } })],
+      });
+      const err = await rejection(nudge.start());
+      expect(err).toBeInstanceOf(PluginLifecycleError);
+      expect((err as PluginLifecycleError).cause).toBeInstanceOf(ChannelRejectedError);
+      expect((err as Error).message).toMatch(/smtp.*init.*authentication/i);
+    } finally {
+      await sink.stop();
+    }
   });
 });

@@ -1,46 +1,21 @@
 import { z } from "zod";
-import { SandboxFailure } from "@nudge/core";
 import { Targeting } from "./content/brand-message-parts.js";
 
-const Secret = z.string().min(1);
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: "must be HH:mm" });
 
-/** NHN Cloud KakaoTalk Bizmessage: app key in the path, `X-Secret-Key`, the channel's 40-character sender key. */
-export const NhnCloudKakaoConfig = z.object({
-  type: z.literal("nhncloud"),
-  appKey: Secret,
-  secretKey: Secret,
-  senderKey: z.string().length(40, { message: "an NHN sender key has 40 characters" }),
-  baseUrl: z.url().default("https://kakaotalk-bizmessage.api.nhncloudservice.com"),
-  /** The signature typed into the console's webhook settings (`X-Toast-Webhook-Signature`). */
-  webhookSignature: Secret.optional(),
-});
+/** A provider id as provider plugins register it: "nhncloud", "solapi", "sandbox" ... */
+const ProviderId = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, { message: 'must be a provider id such as "nhncloud" or "sandbox"' });
 
-export const SolapiKakaoConfig = z.object({
-  type: z.literal("solapi"),
-  apiKey: Secret,
-  apiSecret: Secret,
-  /** The Kakao channel's Solapi id (pfId). */
-  pfId: Secret,
-  baseUrl: z.url().default("https://api.solapi.com"),
-  /**
-   * Solapi documents no signature scheme for its webhooks (its webhook API's `secret` field is undescribed; see
-   * webhooks.ts): register the URL with `?token=<this>` and reports without it are refused.
-   */
-  webhookToken: Secret.optional(),
-});
-
-export const SandboxKakaoConfig = z.object({
-  type: z.literal("sandbox"),
-  failFor: z.record(z.string(), SandboxFailure).default({}),
-  failRate: z.number().min(0).max(1).default(0),
-  failKind: SandboxFailure.default("transient"),
-});
+/**
+ * A key of the old shape (vendors chosen by a config union). Refused rather than ignored: a host upgrading with
+ * `provider: { type: "nhncloud", ... }` would otherwise send everything to the sandbox without a word.
+ */
+const removed = (hint: string) => z.never({ error: hint }).optional();
 
 /**
  * When Brand Messages may be sent, local time. Kakao refuses them 20:50–08:00 KST (NHN's freestyle guide:
- * "Delivery restricted during night (20:50~08:00)"); some providers document 20:00, so it is configurable and
- * defaults to the stricter published end.
+ * "야간 발송 제한(20:50~다음 날 08:00)"); some providers document 20:00, so it is configurable and defaults to the
+ * stricter published end.
  */
 export const SendingWindow = z.object({ start: HHMM.default("08:00"), end: HHMM.default("20:50"), timezone: z.string().default("Asia/Seoul") });
 
@@ -58,35 +33,25 @@ export const KakaoPrices = z.object({
   currency: z.string().length(3).default("KRW"),
 });
 
-/**
- * The provider's own fallback (대체발송) to SMS/LMS when Kakao cannot deliver after accepting. Off by
- * default: Nudge's fallback chain covers failures known at send time; this covers the later ones.
- */
-export const Resend = z.object({
-  enabled: z.boolean().default(false),
-  type: z.enum(["SMS", "LMS"]).optional(),
-  /** Registered SMS sender number (NHN resendSendNo). */
-  sendNo: z.string().optional(),
-  /** Registered 080 opt-out number, required for advertising fallbacks (NHN resendUnsubscribeNo). */
-  unsubscribeNo: z.string().optional(),
-  title: z.string().optional(),
-});
-
 export const KakaoConfig = z.object({
   id: z.string().min(1).default("kakao"),
   /** Also register `kakao-friendtalk`, taking the legacy Friendtalk shape. */
   friendtalkChannel: z.boolean().default(true),
-  provider: z.discriminatedUnion("type", [NhnCloudKakaoConfig, SolapiKakaoConfig, SandboxKakaoConfig]).default({ type: "sandbox", failFor: {}, failRate: 0, failKind: "transient" }),
+  /**
+   * Providers in failover order: the next is tried only when the previous provably did not act (connection
+   * refused, HTTP 429). "sandbox" needs no plugin; any other id needs its provider plugin (`nhnCloudKakao()`,
+   * `solapiKakao()` ...). Both channels of the plugin use the same providers.
+   */
+  providers: z.array(ProviderId).min(1).default(["sandbox"]),
   /** Targeting for Brand Messages that name none: I (channel friends among the recipients). */
   targeting: Targeting.default("I"),
   sendingWindow: SendingWindow.default({ start: "08:00", end: "20:50", timezone: "Asia/Seoul" }),
   prices: KakaoPrices.default(KakaoPrices.parse({})),
-  resend: Resend.default({ enabled: false }),
   alimtalk: z.object({ templates: z.record(z.string(), z.object({ variables: z.array(z.string()) })).default({}) }).default({ templates: {} }),
-  timeoutMs: z.number().int().positive().default(15_000),
+  provider: removed('replaced by `providers: ["nhncloud"]` (ids in failover order) and the provider plugin in `plugins`, e.g. nhnCloudKakao({ appKey, secretKey, senderKey }) from @nudge/provider-nhncloud or solapiKakao({ apiKey, apiSecret, pfId }) from @nudge/provider-solapi'),
+  resend: removed("the vendor's own SMS fallback (대체발송) is set on the provider plugin now: nhnCloudKakao({ resend }) or solapiKakao({ resend })"),
+  timeoutMs: removed("set on the provider plugin now: nhnCloudKakao({ timeoutMs }) or solapiKakao({ timeoutMs })"),
 });
 export type KakaoConfig = z.output<typeof KakaoConfig>;
 export type KakaoConfigInput = z.input<typeof KakaoConfig>;
-export type NhnCloudKakaoConfig = z.output<typeof NhnCloudKakaoConfig>;
-export type SolapiKakaoConfig = z.output<typeof SolapiKakaoConfig>;
 export type SendingWindow = z.output<typeof SendingWindow>;

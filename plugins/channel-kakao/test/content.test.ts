@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ValidationError } from "@nudge/core";
 import { KakaoContent } from "../src/content/kakao-content.js";
 import { friendtalkToBrandMessage, Friendtalk } from "../src/content/friendtalk.js";
-import { kakaoChannel } from "./harness.js";
+import { startKakao } from "./harness.js";
 
 const img = { url: "https://cdn.example.com/a.jpg" };
 const issues = (v: unknown) => {
@@ -102,15 +102,15 @@ describe("legacy Friendtalk", () => {
     expect(issues({ kind: "friendtalk", content: "hi", isAd: false })[0]?.path).toBe("isAd");
   });
 
-  it("is sent as a Brand Message with its type and price", () => {
-    const channel = kakaoChannel({}, { id: "kakao-friendtalk" });
+  it("is sent as a Brand Message with its type and price", async () => {
+    const { channel } = await startKakao({ id: "kakao-friendtalk", friendtalkChannel: false });
     expect(channel.prepare(Friendtalk.parse({ content: "봄 세일" }))).toEqual({ messageType: "BMS_TEXT", cost: { amount: 20, currency: "KRW" } });
   });
 });
 
 describe("AlimTalk", () => {
-  const channel = kakaoChannel({});
-  it("checks the variables against the registered template", () => {
+  it("checks the variables against the registered template", async () => {
+    const { channel } = await startKakao();
     expect(channel.prepare({ kind: "alimtalk", templateCode: "ORDER_OK", variables: { name: "김민준", orderNo: "A-1" } })).toEqual({ messageType: "ALIMTALK", cost: { amount: 8, currency: "KRW" } });
     expect(() => channel.prepare({ kind: "alimtalk", templateCode: "ORDER_OK", variables: { name: "김민준" } })).toThrow(/variables.orderNo/);
     expect(() => channel.prepare({ kind: "alimtalk", templateCode: "ORDER_OK", variables: { name: "a", orderNo: "b", extra: "c" } })).toThrow(/has no #\{extra\}/);

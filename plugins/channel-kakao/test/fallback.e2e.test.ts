@@ -19,7 +19,7 @@ afterEach(async () => {
 async function setup(clock: FakeClock, channelFriend: boolean) {
   nudge = await createNudge({
     workspace: WS,
-    plugins: [storageMemory(), kakao({ provider: { type: "sandbox" } }), sms({ provider: { type: "sandbox" }, senders: ["+8215880000"], optOutNumber: "080-123-4567" })],
+    plugins: [storageMemory(), kakao(), sms({ senders: ["+8215880000"], optOutNumber: "080-123-4567" })],
     logger: silentLogger(),
     clock,
   });

@@ -8,27 +8,10 @@ import type { EnrollmentStore } from "../../ports/stores.js";
 import { Tokens } from "../../tokens.js";
 import type { Hooks } from "../hooks.js";
 import { ctx, mergeContext } from "./enrollment-context.js";
+import type { JourneyStepRecord, StepVia } from "./step-record.js";
 import type { StepOutcome } from "./steps/step-handler.js";
 
-/** What started a step's turn: the person arrived, its timer fired, or an awaited event came. */
-export type StepVia = "arrive" | "timer" | "event";
-
-/** One step's turn, as the `journey.step` hook reports it. */
-export interface JourneyStepRecord {
-  workspace: string;
-  journeyId: string;
-  version: number;
-  enrollmentId: string;
-  profileId: string;
-  stepId: string;
-  type: StepType;
-  visit: number;
-  at: number;
-  via: StepVia;
-  outcome: StepOutcome["kind"];
-  next: string | null;
-  note: string | null;
-}
+export type { JourneyStepRecord, StepVia } from "./step-record.js";
 
 /**
  * Every enrollment write: one per step moved, with optimistic concurrency (a writer that lost the race

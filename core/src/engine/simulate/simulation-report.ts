@@ -1,7 +1,7 @@
 import { DateTime } from "luxon";
 import { totalCost } from "../../domain/message.js";
 import { Tokens } from "../../tokens.js";
-import type { Nudge } from "../nudge.js";
+import type { SimInstance } from "./sim-instance.js";
 import type { SimulatedMessage, SimulatedStep, SimulationResult } from "./simulation.js";
 
 const iso = (ms: number, zone: string) => DateTime.fromMillis(ms, { zone }).toISO()!;
@@ -10,7 +10,7 @@ const iso = (ms: number, zone: string) => DateTime.fromMillis(ms, { zone }).toIS
  * Listens to a throwaway instance while a simulation runs and turns what it stored into the result:
  * steps from the `journey.step` hook, messages and their decisions from the message log.
  */
-export function collectResult(sim: Nudge, journeyId: string, zone: string, profileId: string) {
+export function collectResult(sim: SimInstance, journeyId: string, zone: string, profileId: string) {
   const ws = sim.workspace;
   const steps: SimulatedStep[] = [];
   sim.hooks.on("journey.step", (r) => {

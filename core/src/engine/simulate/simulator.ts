@@ -10,10 +10,9 @@ import type { Logger } from "../../ports/logger.js";
 import type { TemplateStore } from "../../ports/stores.js";
 import { Tokens } from "../../tokens.js";
 import type { ChannelRegistry } from "../channel-registry.js";
-import { createNudge } from "../create-nudge.js";
 import { ChannelRegistryToken, InstanceContainerToken, EngineTokens } from "../engine-tokens.js";
 import { JourneyService } from "../journeys/journey-service.js";
-import type { Nudge } from "../nudge.js";
+import { SimFactoryToken, type SimFactory, type SimInstance } from "./sim-instance.js";
 import type { NudgeOptionsResolved } from "../options.js";
 import { resolveZone } from "../journeys/wait-time.js";
 import { simulatedProviders } from "./simulated-channels.js";
@@ -39,6 +38,7 @@ export class Simulator {
     @inject(JourneyService) private readonly journeys: JourneyService,
     @inject(ChannelRegistryToken) private readonly channels: ChannelRegistry,
     @inject(InstanceContainerToken) private readonly container: InstanceContainer,
+    @inject(SimFactoryToken) private readonly createSim: SimFactory,
   ) {}
 
   async run(journey: unknown, input: SimulationInput = {}, options: SimulateOptions = {}): Promise<SimulationResult> {
@@ -50,7 +50,7 @@ export class Simulator {
     const clock = new FakeClock(script.start ?? events[0]?.at ?? Date.now());
     const { workspace: _ws, ...live } = this.options;
     const settings = { ...live, journeys: { ...live.journeys, webhooks: { ...live.journeys.webhooks, dryRun: true, dryRunAnswers: script.webhooks } } };
-    const sim = await createNudge({
+    const sim = await this.createSim({
       workspace: this.ws,
       plugins: [
         options.storage ?? (await defaultStorage()),
@@ -83,7 +83,7 @@ export class Simulator {
   }
 
   /** Writes the person, their segments, the templates and linked journeys into the throwaway store. */
-  private async seed(sim: Nudge, def: JourneyDefinition, input: ReturnType<typeof SimulationInput.parse>["profile"], now: number): Promise<Profile> {
+  private async seed(sim: SimInstance, def: JourneyDefinition, input: ReturnType<typeof SimulationInput.parse>["profile"], now: number): Promise<Profile> {
     const profile: Profile = {
       ...newProfile(this.ws, `simulated-${input.userId}`, now),
       userId: input.userId,
@@ -120,7 +120,7 @@ export class Simulator {
    * Moves the clock to `to`, firing every timer due on the way, in order. With `settled`, stops as soon
    * as nothing is left to happen (the clock stays at the last thing that did).
    */
-  private async advance(sim: Nudge, clock: FakeClock, to: number, settled?: () => Promise<boolean>): Promise<void> {
+  private async advance(sim: SimInstance, clock: FakeClock, to: number, settled?: () => Promise<boolean>): Promise<void> {
     const timers = sim.resolve(Tokens.TimerStore);
     for (let round = 0; round < MAX_ROUNDS; round++) {
       if (settled && (await settled())) return;

@@ -5,7 +5,7 @@ import { z } from "zod";
  * (https://docs.nhncloud.com/ko/Notification/KakaoTalk%20Bizmessage/ko/friendtalkupgrade-api-guide/, source
  * TOAST-DOCS/Alimtalk ko/friendtalkupgrade-api-guide.md); limits come from that page and Solapi's SDK
  * (solapi/solapi-nodejs src/models/base/kakao/bms/bmsConstraints.ts, bmsWideItem.ts, bmsCarousel.ts). Where the two
- * differ, the shared rule is the one both accept and the provider adds its own (providers/*.provider.ts `issues`).
+ * differ, the shared rule is the one both accept and the provider plugin adds its own (`KakaoProvider.issues`).
  */
 export const BUBBLE_TYPES = ["TEXT", "IMAGE", "WIDE", "WIDE_ITEM_LIST", "CAROUSEL_FEED", "COMMERCE", "CAROUSEL_COMMERCE", "PREMIUM_VIDEO"] as const;
 export type BubbleType = (typeof BUBBLE_TYPES)[number];

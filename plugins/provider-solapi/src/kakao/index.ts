@@ -1,1 +1,20 @@
-export {};
+import { definePlugin, Tokens, type Provider } from "@nudge/core";
+import { SolapiKakaoConfig } from "./config.js";
+import { SolapiKakaoProvider } from "./solapi-kakao.provider.js";
+
+/**
+ * `solapiKakao({ apiKey, apiSecret, pfId, webhookToken?, resend? })`: the kakao provider "solapi" (Solapi messages
+ * v4: Brand Message as BMS_FREE, AlimTalk as ATA). Name it in the channel's `providers`:
+ * `kakao({ providers: ["solapi"] })`. See README.md.
+ */
+export const solapiKakao = definePlugin({
+  id: "solapi",
+  kind: "provider",
+  channel: "kakao",
+  configSchema: SolapiKakaoConfig,
+  register(ctx, config) {
+    ctx.registerInstance(Tokens.Provider, new SolapiKakaoProvider(config, ctx.clock) as Provider);
+  },
+});
+
+export { SolapiKakaoConfig, SolapiKakaoResend, type SolapiKakaoConfigInput } from "./config.js";
