@@ -1,6 +1,6 @@
 import type { RequestHandler } from "express";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
-import { Tokens, type Message, type Nudge } from "@nudge/core";
+import { type Message, type Nudge } from "@nudge/core";
 
 /** How many (message, status) pairs are remembered so a status is counted once per message. */
 const SEEN_CAPACITY = 50_000;

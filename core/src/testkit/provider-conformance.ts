@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  ChannelError,
+  type ChannelError,
   ChannelRejectedError,
   ChannelUnavailableError,
   NudgeError,

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { NotFoundError, Tokens, type Nudge } from "@nudge/core";
+import { NotFoundError, type Nudge } from "@nudge/core";
 import { defineRoute, type RouteContext, type RouteSpec } from "../route-spec.js";
 
 export const TokenParams = z.object({ token: z.string().min(1).max(4096) });

@@ -4,11 +4,9 @@ import {
   JourneyDefinition,
   JourneyStatus,
   NotFoundError,
-  Tokens,
   ValidationError,
   type JourneyHead,
-  type JourneyVersion,
-} from "@nudge/core";
+  type JourneyVersion } from "@nudge/core";
 import { defineRoute, type RouteContext, type RouteSpec } from "../route-spec.js";
 import { IdParams, NoContent } from "../schemas.js";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Id, Message, MessageStatus, Tokens } from "@nudge/core";
+import { Id, Message, MessageStatus} from "@nudge/core";
 import { defineRoute, type RouteContext, type RouteSpec } from "../route-spec.js";
 import { Cursor, Limit, page } from "../schemas.js";
 

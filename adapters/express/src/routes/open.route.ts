@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { Tokens } from "@nudge/core";
 import { defineRoute, type RouteContext, type RouteSpec } from "../route-spec.js";
 import { recordEngagement } from "./click.route.js";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { NudgeError, StorageUnavailableError, Tokens, type HealthCheck, type Nudge } from "@nudge/core";
+import { NudgeError, StorageUnavailableError, type HealthCheck, type Nudge } from "@nudge/core";
 import type { RouterMetrics } from "../metrics.js";
 import { defineRoute, type RouteContext, type RouteSpec } from "../route-spec.js";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { NotFoundError, Tokens, type LinkPayload } from "@nudge/core";
+import { NotFoundError, type LinkPayload } from "@nudge/core";
 import { defineRoute, type RouteContext, type RouteSpec } from "../route-spec.js";
 import { PAGE_CSP, confirmPage, donePage } from "../unsubscribe-page.js";
 import { TokenParams } from "./click.route.js";

@@ -2,7 +2,6 @@ import { EngineTokens } from "../engine-tokens.js";
 import PQueue from "p-queue";
 import { inject, injectable } from "tsyringe";
 import type { Channel } from "../../ports/channel.js";
-import { Tokens } from "../../tokens.js";
 import type { NudgeOptionsResolved } from "../options.js";
 import type { ProviderLimitSettings } from "./dispatch-settings.js";
 

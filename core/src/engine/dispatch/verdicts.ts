@@ -2,7 +2,6 @@ import { EngineTokens } from "../engine-tokens.js";
 import { DateTime } from "luxon";
 import { inject, injectable } from "tsyringe";
 import type { Message } from "../../domain/message.js";
-import { Tokens } from "../../tokens.js";
 import type { NudgeOptionsResolved } from "../options.js";
 import { describeMs } from "./dispatch-settings.js";
 import { MessageLog } from "./message-log.js";

@@ -1,14 +1,14 @@
 import { EngineTokens } from "../engine-tokens.js";
 import { inject, injectable } from "tsyringe";
 import { ConflictError } from "../../errors.js";
-import type { Enrollment, Step, StepType } from "../../domain/journey.js";
+import type { Enrollment, Step} from "../../domain/journey.js";
 import type { Clock } from "../../ports/clock.js";
 import type { Logger } from "../../ports/logger.js";
 import type { EnrollmentStore } from "../../ports/stores.js";
 import { Tokens } from "../../tokens.js";
 import type { Hooks } from "../hooks.js";
 import { ctx, mergeContext } from "./enrollment-context.js";
-import type { JourneyStepRecord, StepVia } from "./step-record.js";
+import type { StepVia } from "./step-record.js";
 import type { StepOutcome } from "./steps/step-handler.js";
 
 export type { JourneyStepRecord, StepVia } from "./step-record.js";

@@ -5,7 +5,6 @@ import { z } from "zod";
 import type { CountryCode } from "libphonenumber-js/max";
 import { ValidationError, type FieldIssue } from "../../errors.js";
 import type { ContactPoints } from "../../domain/profile.js";
-import { Tokens } from "../../tokens.js";
 import type { NudgeOptionsResolved } from "../options.js";
 import { PhoneNormalizer } from "./phone-normalizer.js";
 

@@ -1,7 +1,7 @@
 import type { Constructor } from "../../container/plugin-context.js";
 import type { JobHandler, JobQueue } from "../../ports/job-queue.js";
 import { SEGMENT_CHANGED_JOB, EngineTokens } from "../engine-tokens.js";
-import { Tokens, type Token } from "../../tokens.js";
+import { type Token } from "../../tokens.js";
 import { PROCESS_EVENT_JOB } from "../ingest/ingest-service.js";
 import { TimerService } from "../timers/timer-service.js";
 import { AudienceEstimator } from "./audience-estimator.js";

@@ -1,7 +1,6 @@
 import { EngineTokens } from "../../engine-tokens.js";
 import { inject, injectable } from "tsyringe";
 import type { StepOf } from "../../../domain/journey.js";
-import { Tokens } from "../../../tokens.js";
 import type { TemplateRenderer } from "../../../template/renderer.js";
 import { IngestService } from "../../ingest/ingest-service.js";
 import type { StepHandler, StepOutcome, StepRun } from "./step-handler.js";

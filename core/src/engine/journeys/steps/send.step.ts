@@ -2,7 +2,6 @@ import { EngineTokens } from "../../engine-tokens.js";
 import { inject, injectable } from "tsyringe";
 import { cappedDecision } from "../../../domain/message.js";
 import type { StepOf } from "../../../domain/journey.js";
-import { Tokens } from "../../../tokens.js";
 import type { NudgeOptionsResolved } from "../../options.js";
 import { Dispatcher } from "../../dispatch/dispatcher.js";
 import { JourneyTimers } from "../journey-timers.js";

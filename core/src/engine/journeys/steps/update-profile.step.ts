@@ -1,7 +1,6 @@
 import { EngineTokens } from "../../engine-tokens.js";
 import { inject, injectable } from "tsyringe";
 import type { StepOf } from "../../../domain/journey.js";
-import { Tokens } from "../../../tokens.js";
 import type { TemplateRenderer } from "../../../template/renderer.js";
 import { ProfileService } from "../../profiles/profile-service.js";
 import { ctx } from "../enrollment-context.js";

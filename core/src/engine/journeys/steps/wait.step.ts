@@ -2,7 +2,6 @@ import { EngineTokens } from "../../engine-tokens.js";
 import { DateTime } from "luxon";
 import { inject, injectable } from "tsyringe";
 import type { StepOf } from "../../../domain/journey.js";
-import { Tokens } from "../../../tokens.js";
 import type { NudgeOptionsResolved } from "../../options.js";
 import { JourneyTimers } from "../journey-timers.js";
 import { waitEnd } from "../wait-time.js";
