@@ -7,3 +7,4 @@ export { startChannelPlugin, type StartChannelPluginOptions, type StartedChannel
 export { capturingLogger, describeQueueConformance, type QueueConformanceOptions, type QueueSetup } from "./queue-conformance.js";
 export { describeProviderConformance, type ProviderHarness } from "./provider-conformance.js";
 export { startProviderPlugin, type StartedProviderPlugin } from "./start-channel-plugin.js";
+export { shapeProblems, type Shape } from "./contract-shape.js";

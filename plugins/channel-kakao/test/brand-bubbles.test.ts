@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "@nudge/core";
 import { sendContext } from "@nudge/core/testkit";
-import { BUBBLES } from "./bubbles.fixture.js";
+import { BUBBLES } from "@nudge/channel-kakao/testkit";
 import { person, startKakao, TEXT } from "./harness.js";
 import { scriptedKakao } from "./scripted-provider.js";
 

@@ -27,3 +27,6 @@ export const smtp = definePlugin({
 });
 
 export { SmtpConfig, type SmtpConfigInput } from "./config.js";
+// Building blocks for providers that speak SMTP to their service (provider-ses).
+export { SmtpProvider, sesMessageId, type SmtpProviderOptions } from "./smtp.provider.js";
+export { mapSmtpError, SMTP_WORDING, type SmtpErrorWording } from "./errors.js";

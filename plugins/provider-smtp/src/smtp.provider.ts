@@ -1,10 +1,22 @@
 import nodemailer, { type Transporter } from "nodemailer";
 import type SMTPPool from "nodemailer/lib/smtp-pool/index.js";
 import type SMTPTransport from "nodemailer/lib/smtp-transport/index.js";
-import { ChannelUnavailableError, type Logger, type ProviderCall, type SendResult } from "@nudge/core";
+import { ChannelUnavailableError, type ChannelError, type Logger, type ProviderCall, type SendResult } from "@nudge/core";
 import type { EmailPayload, EmailProvider } from "@nudge/channel-email";
 import type { SmtpConfig } from "./config.js";
 import { mapSmtpError } from "./errors.js";
+
+/** What a service built on SMTP (Amazon SES, another relay) changes of this provider. */
+export interface SmtpProviderOptions {
+  /** The provider id channels name; "smtp" by default. */
+  id?: string;
+  /** The service's name in log lines and the not-started error; "SMTP" by default. */
+  label?: string;
+  /** Maps a failure onto the core's errors; `mapSmtpError` by default. */
+  mapError?: (e: unknown) => ChannelError;
+  /** Headers added to every message (e.g. SES's X-SES-CONFIGURATION-SET). */
+  headers?: Record<string, string>;
+}
 
 // nodemailer's default DKIM header list plus List-Unsubscribe-Post: RFC 8058 §4 requires the signature
 // to cover both List-Unsubscribe headers (https://www.rfc-editor.org/rfc/rfc8058#section-4).
@@ -20,15 +32,22 @@ type SentInfo = SMTPTransport.SentMessageInfo | SMTPPool.SentMessageInfo;
  * idempotency key (the Message-ID is a receiver's hint, not a relay's dedupe), hence "none".
  */
 export class SmtpProvider implements EmailProvider {
-  readonly id = "smtp";
+  readonly id: string;
   readonly channel = "email" as const;
   readonly idempotency = "none" as const;
   private transporter: Transporter<SentInfo> | null = null;
+  private readonly label: string;
+  private readonly mapError: (e: unknown) => ChannelError;
 
   constructor(
     private readonly config: SmtpConfig,
     private readonly logger: Logger,
-  ) {}
+    private readonly options: SmtpProviderOptions = {},
+  ) {
+    this.id = options.id ?? "smtp";
+    this.label = options.label ?? "SMTP";
+    this.mapError = options.mapError ?? ((e) => mapSmtpError(e));
+  }
 
   async init(): Promise<void> {
     const c = this.config;
@@ -61,19 +80,19 @@ export class SmtpProvider implements EmailProvider {
       try {
         await this.transporter.verify();
       } catch (e) {
-        throw mapSmtpError(e);
+        throw this.mapError(e);
       }
     }
-    this.logger.info({ host: c.host, port: c.port, pooled: c.pool !== false }, "SMTP transport ready");
+    this.logger.info({ host: c.host, port: c.port, pooled: c.pool !== false }, `${this.label} transport ready`);
   }
 
   async send(call: ProviderCall<EmailPayload>): Promise<SendResult> {
-    if (!this.transporter) throw new ChannelUnavailableError("the SMTP transport is not started (call nudge.start())", { notSent: true });
+    if (!this.transporter) throw new ChannelUnavailableError(`the ${this.label} transport is not started (call nudge.start())`, { notSent: true });
     let info: SentInfo;
     try {
-      info = await this.transporter.sendMail(toNodemailer(call.payload, call.to));
+      info = await this.transporter.sendMail(toNodemailer(call.payload, call.to, this.options.headers));
     } catch (e) {
-      throw mapSmtpError(e);
+      throw this.mapError(e);
     }
     return {
       providerMessageId: providerMessageId(info.response, info.messageId),
@@ -94,9 +113,9 @@ export class SmtpProvider implements EmailProvider {
  * The payload as nodemailer's message options. List-Unsubscribe is written as given (folded only at
  * whitespace): re-encoding its `<url>, <mailto:...>` list would break RFC 2369 parsing.
  */
-export function toNodemailer(mail: EmailPayload, to: string): nodemailer.SendMailOptions {
+export function toNodemailer(mail: EmailPayload, to: string, extra: Record<string, string> = {}): nodemailer.SendMailOptions {
   const headers = Object.fromEntries(
-    Object.entries(mail.headers).map(([name, value]) => [name, name.toLowerCase() === "list-unsubscribe" ? { prepared: true, foldLines: true, value } : value]),
+    Object.entries({ ...mail.headers, ...extra }).map(([name, value]) => [name, name.toLowerCase() === "list-unsubscribe" ? { prepared: true, foldLines: true, value } : value]),
   );
   return {
     from: mail.from,
@@ -118,6 +137,10 @@ export function toNodemailer(mail: EmailPayload, to: string): nodemailer.SendMai
  * name the Message-ID header, kept without its angle brackets.
  */
 export function providerMessageId(response: string, messageId: string): string {
-  const ses = /^250 Ok ([0-9a-f]{16}-[0-9a-f-]+-[0-9a-f]{6})$/i.exec(response.trim());
-  return ses?.[1] ?? messageId.replace(/^<|>$/g, "");
+  return sesMessageId(response) ?? messageId.replace(/^<|>$/g, "");
+}
+
+/** The message id in SES's `250 Ok <id>` reply (https://docs.aws.amazon.com/ses/latest/dg/troubleshoot-smtp.html). */
+export function sesMessageId(response: string): string | undefined {
+  return /^250 Ok ([0-9a-f]{16}-[0-9a-f-]+-[0-9a-f]{6})$/i.exec(response.trim())?.[1];
 }

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { ListAnswer, type ListedMessage } from "./answers.js";
 import type { NhnKakaoApi, NhnKakaoClient } from "./client.js";
 import { nhnKakaoError } from "./errors.js";
-import { kstMinute } from "./kst.js";
+import { kstMinute } from "../shared/kst.js";
 
 /** `recipientGroupingKey` holds at most 100 characters (both send guides). */
 const GROUPING_KEY_MAX = 100;

@@ -18,7 +18,7 @@ import { NhnKakaoClient, type NhnKakaoApi } from "./client.js";
 import type { NhnCloudKakaoConfig } from "./config.js";
 import { kakaoReportStatus, kakaoResultError, KAKAO_SUCCESS, nhnKakaoError } from "./errors.js";
 import { nhnKakaoIssues } from "./issues.js";
-import { kstToEpoch } from "./kst.js";
+import { kstToEpoch } from "../shared/kst.js";
 import { findByGroupingKey, groupingKey } from "./lookup.js";
 import { parseNhnKakaoWebhook } from "./webhooks.js";
 

@@ -1,15 +1,8 @@
-import { timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { ValidationError, type DeliveryReport, type WebhookRequest, type WebhookResult } from "@nudge/core";
 import { kakaoReportStatus } from "./errors.js";
-import { kstToEpoch } from "./kst.js";
-
-/** Constant-time, byte-for-byte comparison. */
-function sameBytes(a: string, b: string): boolean {
-  const x = Buffer.from(a, "utf8");
-  const y = Buffer.from(b, "utf8");
-  return x.length === y.length && timingSafeEqual(x, y);
-}
+import { kstToEpoch } from "../shared/kst.js";
+import { sameBytes } from "../shared/signature.js";
 
 function header(req: WebhookRequest, name: string): string | undefined {
   const v = req.headers[name] ?? req.headers[name.toLowerCase()];

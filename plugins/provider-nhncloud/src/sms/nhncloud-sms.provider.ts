@@ -13,7 +13,7 @@ import {
 import { nationalNumber, type SmsPayload, type SmsProvider } from "@nudge/channel-sms";
 import type { NhnCloudSmsConfig } from "./config.js";
 import { NHN_DEAD_NUMBER, nhnSmsError } from "./errors.js";
-import { kstToEpoch } from "./kst.js";
+import { kstToEpoch } from "../shared/kst.js";
 import { parseNhnSmsWebhook } from "./webhooks.js";
 
 /**

@@ -1,16 +1,9 @@
-import { timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { ValidationError, type ContactReport, type DeliveryReport, type WebhookRequest, type WebhookResult } from "@nudge/core";
 import { e164Number } from "@nudge/channel-sms";
 import { NHN_DEAD_NUMBER } from "./errors.js";
-import { kstToEpoch } from "./kst.js";
-
-/** Constant-time comparison of two strings, byte for byte. */
-export function sameBytes(a: string, b: string): boolean {
-  const x = Buffer.from(a, "utf8");
-  const y = Buffer.from(b, "utf8");
-  return x.length === y.length && timingSafeEqual(x, y);
-}
+import { kstToEpoch } from "../shared/kst.js";
+import { sameBytes } from "../shared/signature.js";
 
 function header(req: WebhookRequest, name: string): string | undefined {
   const v = req.headers[name] ?? req.headers[name.toLowerCase()];

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ValidationError } from "@nudge/core";
 import { sendContext } from "@nudge/core/testkit";
-import { BUBBLES } from "./bubbles.fixture.js";
+import { BUBBLES } from "@nudge/channel-kakao/testkit";
 import { nhnKakaoFake } from "./nhn-kakao.fake.js";
 import { kakaoThroughNhn, person } from "./harness.js";
 

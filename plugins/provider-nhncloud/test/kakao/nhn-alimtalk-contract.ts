@@ -4,7 +4,7 @@
  * ko/alimtalk-api-guide.md). `!` marks required keys. `templateParameter` is a map of strings, checked apart.
  * Its `resendParameter` has no `resendUnsubscribeNo` (the Brand Message one does).
  */
-import { shapeProblems, type Shape } from "./contract-shape.js";
+import { shapeProblems, type Shape } from "@nudge/core/testkit";
 
 const RECIPIENT: Shape = {
   "recipientNo!": "string",

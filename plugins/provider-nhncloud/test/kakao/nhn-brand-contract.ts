@@ -4,7 +4,7 @@
  * A shape lists every key the guide shows; `!` marks the ones it requires. The fake NHN server checks each body
  * against it, so an undocumented or misnamed field fails the test that sent it.
  */
-import { shapeProblems, type Shape } from "./contract-shape.js";
+import { shapeProblems, type Shape } from "@nudge/core/testkit";
 
 const BUTTON: Shape = { "name!": "string", "type!": "string", linkMo: "string", linkPc: "string", schemeAndroid: "string", schemeIos: "string", chatExtra: "string", chatEvent: "string", bizFormKey: "string" };
 const COUPON: Shape = { "title!": "string", "description!": "string", linkMo: "string", linkPc: "string", schemeAndroid: "string", schemeIos: "string" };

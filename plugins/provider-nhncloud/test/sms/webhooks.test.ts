@@ -4,8 +4,8 @@ import { startProviderPlugin } from "@nudge/core/testkit";
 import { nhnCloudSms } from "../../src/index.js";
 import { NHN } from "./nhn-sms.fake.js";
 import { jsonRequest, nhnProvider, nhnResultHook } from "./harness.js";
-import { sameBytes } from "../../src/sms/webhooks.js";
-import { kstToEpoch } from "../../src/sms/kst.js";
+import { sameBytes } from "../../src/shared/signature.js";
+import { kstToEpoch } from "../../src/shared/kst.js";
 
 const provider = await nhnProvider("http://127.0.0.1:9");
 const unsubscribe = {

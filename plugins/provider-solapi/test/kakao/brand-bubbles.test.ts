@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sendContext } from "@nudge/core/testkit";
-import { BUBBLES } from "./bubbles.fixture.js";
+import { BUBBLES } from "@nudge/channel-kakao/testkit";
 import { solapiKakaoFake } from "./solapi-kakao.fake.js";
 import { defaultNow, kakaoThroughSolapi, person } from "./harness.js";
 

@@ -1,4 +1,4 @@
-import { shapeProblems, type Shape } from "./contract-shape.js";
+import { shapeProblems, type Shape } from "@nudge/core/testkit";
 
 /**
  * Solapi's `kakaoOptions.bms` as the official SDK defines it (solapi/solapi-nodejs src/models/base/kakao/kakaoOption.ts

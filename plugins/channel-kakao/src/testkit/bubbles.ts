@@ -1,4 +1,4 @@
-/** One message per rich bubble type, each field given once, with both vendors' image references (url and id). */
+/** One Brand Message per rich bubble type, each field given once, with both vendors' image references (url and id): provider tests send each. */
 const WL = { name: "구매", type: "WL" as const, linkMo: "https://shop.example.com/p" };
 const img = (n: string) => ({ url: `https://cdn.example.com/${n}.jpg`, id: `IMG${n}` });
 const links = { linkMo: "https://shop.example.com/m", linkPc: "https://shop.example.com/pc", schemeAndroid: "shop://a", schemeIos: "shop://i" };
