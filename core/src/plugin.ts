@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { PluginContext } from "./container/plugin-context.js";
-import type { Token } from "./tokens.js";
+import type { Provider } from "./ports/provider.js";
+import { Tokens, type Token } from "./tokens.js";
 
 export type PluginKind = "channel" | "provider" | "storage" | "trigger" | "queue" | "policy" | "predictor" | "model";
 
@@ -44,4 +45,44 @@ export function definePlugin<S extends z.ZodType>(plugin: NudgePlugin<S>): Plugi
   const factory = (config?: z.input<S>): PluginSpec<S> => ({ plugin, config });
   Object.defineProperty(factory, "plugin", { value: plugin });
   return factory;
+}
+
+/** A provider with the lifecycle its vendor needs: connect or check keys in `init`, drain in `close`. */
+export type ProviderWithLifecycle = Provider & { init?(): Promise<void>; close?(): Promise<void> };
+
+/** What `defineProvider` takes: the provider's key (`channel/id`), its config schema, and how to build it. */
+export interface ProviderDefinition<S extends z.ZodType, P extends ProviderWithLifecycle> {
+  /** The id channels name in their `providers` list. */
+  id: string;
+  /** The kind of channel it delivers: "sms", "kakao", "email", "push" ... */
+  channel: string;
+  configSchema: S;
+  /** Builds the provider without I/O; its `init` and `close`, if any, run with the plugin's. */
+  create(ctx: PluginContext, config: z.output<S>): P;
+}
+
+/**
+ * Declares a provider plugin: `definePlugin({ kind: "provider" })` with the registration under
+ * `Tokens.Provider` and the provider's own `init`/`close` wired to the plugin's lifecycle.
+ */
+export function defineProvider<S extends z.ZodType, P extends ProviderWithLifecycle>(definition: ProviderDefinition<S, P>): PluginFactory<S> {
+  // One provider per instance the plugin is registered in, found again at init and close.
+  const made = new WeakMap<PluginContext, P>();
+  return definePlugin({
+    id: definition.id,
+    kind: "provider",
+    channel: definition.channel,
+    configSchema: definition.configSchema,
+    register(ctx, config) {
+      const provider = definition.create(ctx, config);
+      made.set(ctx, provider);
+      ctx.registerInstance(Tokens.Provider, provider as Provider);
+    },
+    async init(ctx) {
+      await made.get(ctx)?.init?.();
+    },
+    async close(ctx) {
+      await made.get(ctx)?.close?.();
+    },
+  });
 }

@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { definePlugin, type PluginSpec } from "../plugin.js";
+import { defineProvider, type PluginSpec } from "../plugin.js";
 import { Tokens } from "../tokens.js";
-import type { Provider } from "../ports/provider.js";
 import { SandboxProvider, SandboxProviderConfig } from "./sandbox-provider.js";
 
 const Config = SandboxProviderConfig.extend({
@@ -15,15 +14,11 @@ export type SandboxProviderInput = z.input<typeof Config>;
  * one channel kind with injected failures. Channels that list "sandbox" get a failure-free one without it.
  */
 export function sandboxProvider(config: SandboxProviderInput): PluginSpec {
-  const plugin = definePlugin({
+  const plugin = defineProvider({
     id: "sandbox",
-    kind: "provider",
     channel: config.channel,
     configSchema: Config,
-    register(ctx, c) {
-      const provider = new SandboxProvider(c.channel, c, ctx.resolve(Tokens.SandboxOutbox), ctx.clock);
-      ctx.registerInstance(Tokens.Provider, provider as Provider);
-    },
+    create: (ctx, c) => new SandboxProvider(c.channel, c, ctx.resolve(Tokens.SandboxOutbox), ctx.clock),
   });
   return plugin(config) as PluginSpec;
 }

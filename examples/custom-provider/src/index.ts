@@ -1,4 +1,4 @@
-import { definePlugin, Tokens, type Provider } from "@nudge/core";
+import { defineProvider } from "@nudge/core";
 import { AligoSmsProvider } from "./aligo-sms.provider.js";
 import { AligoSmsConfig } from "./config.js";
 
@@ -7,14 +7,11 @@ import { AligoSmsConfig } from "./config.js";
  * written outside Nudge against the vendor's public docs. Name it in the channel's `providers`:
  * `sms({ senders, providers: ["aligo"] })`. See README.md.
  */
-export const aligoSms = definePlugin({
+export const aligoSms = defineProvider({
   id: "aligo",
-  kind: "provider",
   channel: "sms",
   configSchema: AligoSmsConfig,
-  register(ctx, config) {
-    ctx.registerInstance(Tokens.Provider, new AligoSmsProvider(config, ctx.clock) as Provider);
-  },
+  create: (ctx, config) => new AligoSmsProvider(config, ctx.clock),
 });
 
 export { AligoSmsConfig, type AligoSmsConfigInput } from "./config.js";

@@ -1,4 +1,4 @@
-import { definePlugin, Tokens, type Provider } from "@nudge/core";
+import { defineProvider } from "@nudge/core";
 import { TwilioSmsConfig } from "./config.js";
 import { TwilioSmsProvider } from "./twilio-sms.provider.js";
 
@@ -7,14 +7,11 @@ import { TwilioSmsProvider } from "./twilio-sms.provider.js";
  * "twilio" (Twilio Programmable Messaging), for numbers outside Korea:
  * `sms({ senders, providers: ["nhncloud"], international: ["twilio"] })`. See README.md.
  */
-export const twilioSms = definePlugin({
+export const twilioSms = defineProvider({
   id: "twilio",
-  kind: "provider",
   channel: "sms",
   configSchema: TwilioSmsConfig,
-  register(ctx, config) {
-    ctx.registerInstance(Tokens.Provider, new TwilioSmsProvider(config, ctx.clock) as Provider);
-  },
+  create: (ctx, config) => new TwilioSmsProvider(config, ctx.clock),
 });
 
 export { TwilioSmsConfig, type TwilioSmsConfigInput } from "./config.js";

@@ -1,4 +1,4 @@
-import { definePlugin, Tokens, type Provider } from "@nudge/core";
+import { defineProvider } from "@nudge/core";
 import { NhnCloudKakaoConfig } from "./config.js";
 import { NhnCloudKakaoProvider } from "./nhncloud-kakao.provider.js";
 
@@ -7,14 +7,11 @@ import { NhnCloudKakaoProvider } from "./nhncloud-kakao.provider.js";
  * (NHN Cloud KakaoTalk Bizmessage: Brand Message v1.0, AlimTalk v2.3). Name it in the channel's `providers`:
  * `kakao({ providers: ["nhncloud"] })`. See README.md.
  */
-export const nhnCloudKakao = definePlugin({
+export const nhnCloudKakao = defineProvider({
   id: "nhncloud",
-  kind: "provider",
   channel: "kakao",
   configSchema: NhnCloudKakaoConfig,
-  register(ctx, config) {
-    ctx.registerInstance(Tokens.Provider, new NhnCloudKakaoProvider(config, ctx.clock) as Provider);
-  },
+  create: (ctx, config) => new NhnCloudKakaoProvider(config, ctx.clock),
 });
 
 export { NhnCloudKakaoConfig, NhnCloudKakaoResend, type NhnCloudKakaoConfigInput } from "./config.js";

@@ -1,4 +1,4 @@
-import { definePlugin, Tokens, type Provider } from "@nudge/core";
+import { defineProvider } from "@nudge/core";
 import { NhnCloudSmsConfig } from "./config.js";
 import { NhnCloudSmsProvider } from "./nhncloud-sms.provider.js";
 
@@ -6,14 +6,11 @@ import { NhnCloudSmsProvider } from "./nhncloud-sms.provider.js";
  * `nhnCloudSms({ appKey, secretKey, webhookSignature? })`: the sms provider "nhncloud" (NHN Cloud SMS API
  * v3.0). Name it in the channel's `providers`: `sms({ senders, providers: ["nhncloud"] })`. See README.md.
  */
-export const nhnCloudSms = definePlugin({
+export const nhnCloudSms = defineProvider({
   id: "nhncloud",
-  kind: "provider",
   channel: "sms",
   configSchema: NhnCloudSmsConfig,
-  register(ctx, config) {
-    ctx.registerInstance(Tokens.Provider, new NhnCloudSmsProvider(config, ctx.clock) as Provider);
-  },
+  create: (ctx, config) => new NhnCloudSmsProvider(config, ctx.clock),
 });
 
 export { NhnCloudSmsConfig, type NhnCloudSmsConfigInput } from "./config.js";

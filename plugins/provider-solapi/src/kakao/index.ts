@@ -1,4 +1,4 @@
-import { definePlugin, Tokens, type Provider } from "@nudge/core";
+import { defineProvider } from "@nudge/core";
 import { SolapiKakaoConfig } from "./config.js";
 import { SolapiKakaoProvider } from "./solapi-kakao.provider.js";
 
@@ -7,14 +7,11 @@ import { SolapiKakaoProvider } from "./solapi-kakao.provider.js";
  * v4: Brand Message as BMS_FREE, AlimTalk as ATA). Name it in the channel's `providers`:
  * `kakao({ providers: ["solapi"] })`. See README.md.
  */
-export const solapiKakao = definePlugin({
+export const solapiKakao = defineProvider({
   id: "solapi",
-  kind: "provider",
   channel: "kakao",
   configSchema: SolapiKakaoConfig,
-  register(ctx, config) {
-    ctx.registerInstance(Tokens.Provider, new SolapiKakaoProvider(config, ctx.clock) as Provider);
-  },
+  create: (ctx, config) => new SolapiKakaoProvider(config, ctx.clock),
 });
 
 export { SolapiKakaoConfig, SolapiKakaoResend, type SolapiKakaoConfigInput } from "./config.js";
