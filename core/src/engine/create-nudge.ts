@@ -18,15 +18,16 @@ import { Dispatcher, MESSAGE_RESUME_TIMER } from "./dispatch/dispatcher.js";
 import { DeliveryReports } from "./dispatch/delivery-reports.js";
 import { DISPATCH_SERVICES } from "./dispatch/dispatch-services.js";
 import { SimFactoryToken } from "./simulate/sim-instance.js";
-import { ChannelRegistryToken, InstanceContainerToken, PluginRuntimeToken, PoliciesToken, EngineTokens } from "./engine-tokens.js";
+import { ChannelRegistryToken, InstanceContainerToken, PluginRuntimeToken, PoliciesToken, EngineTokens, SEGMENT_CHANGED_JOB } from "./engine-tokens.js";
 import { Hooks } from "./hooks.js";
-import { IngestService } from "./ingest/ingest-service.js";
+import { IngestService, PROCESS_EVENT_JOB } from "./ingest/ingest-service.js";
 import { RecentEvents } from "./ingest/recent-events.js";
 import { EventInterest } from "./ingest/event-interest.js";
 import { JourneyService } from "./journeys/journey-service.js";
 import { JOURNEY_SERVICES, wireJourneys } from "./journeys/wire-journeys.js";
 import { Nudge } from "./nudge.js";
 import { NudgeLifecycle } from "./nudge-lifecycle.js";
+import { EventPipeline } from "./pipeline/event-pipeline.js";
 import { TemplateLibrary } from "./facade/template-library.js";
 import { MessageReader } from "./facade/message-reader.js";
 import { WebhookInbox } from "./facade/webhook-inbox.js";
@@ -67,6 +68,7 @@ const ENGINE_SERVICES: Constructor<unknown>[] = [
   ...JOURNEY_SERVICES,
   TimerService,
   RetentionService,
+  EventPipeline,
   NudgeLifecycle,
   TemplateLibrary,
   MessageReader,
@@ -194,13 +196,16 @@ function sortPolicies(policies: Policy[]): Policy[] {
 
 function wireJobs(ic: InstanceContainer): void {
   const resolve = <T>(t: Token<T> | Constructor<T>): T => ic.container.resolve(t as never);
-  // Segment jobs; and every accepted event is evaluated for segments first, in its own job.
-  const queue = wireSegments(resolve(Tokens.JobQueue), resolve);
+  const queue = resolve(Tokens.JobQueue);
   const timers = resolve(TimerService);
   const dispatcher = resolve(Dispatcher);
+  // The event pipeline (docs/architecture.md): an accepted event's job runs segments, then journeys.
+  const pipeline = resolve(EventPipeline);
+  queue.process(PROCESS_EVENT_JOB, (data) => pipeline.processEvent(data));
+  queue.process(SEGMENT_CHANGED_JOB, (data) => pipeline.segmentChanged(data));
   queue.process(FIRE_TIMER_JOB, (data) => timers.fire(data));
-  // Accepted events, segment changes (SEGMENT_CHANGED_JOB) and journey timers.
-  wireJourneys(queue, timers, resolve);
+  wireSegments(queue, resolve);
+  wireJourneys(timers, resolve);
   timers.handle(MESSAGE_RESUME_TIMER, async (t) => void (await dispatcher.resume(String(t.payload["messageId"]))));
   const upkeep = resolve(DeliveryUpkeep);
   timers.handle(UPKEEP_TIMER, () => upkeep.onTimer());

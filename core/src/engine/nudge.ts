@@ -18,7 +18,6 @@ import { SegmentService } from "./segments/segment-service.js";
 import { DirectSender } from "./dispatch/direct-send.js";
 import { CostReport, type CostQuery, type CostSummary } from "./dispatch/cost-report.js";
 import type { Message } from "../domain/message.js";
-import type { NudgeEvent } from "../domain/event.js";
 import type { InstanceContainer } from "../container/plugin-context.js";
 import { InstanceContainerToken, EngineTokens } from "./engine-tokens.js";
 import { NudgeLifecycle } from "./nudge-lifecycle.js";
@@ -130,7 +129,7 @@ export class Nudge {
   /** Records who a person is and their traits; links an anonymousId to a userId. */
   async identify(input: unknown): Promise<Accepted> {
     this.assertRunning();
-    return this.ingest.identify(input, this.applyTraits);
+    return this.ingest.identify(input);
   }
 
   /**
@@ -140,13 +139,8 @@ export class Nudge {
    */
   async batch(items: readonly unknown[]): Promise<Accepted[]> {
     this.assertRunning();
-    return this.ingest.batch(items, this.applyTraits);
+    return this.ingest.batch(items);
   }
-
-  private readonly applyTraits = async (profileId: string, event: NudgeEvent): Promise<void> => {
-    const props = event.properties as { traits: Record<string, unknown>; traitsOnce: Record<string, unknown> };
-    await this.profiles.applyTraits(profileId, props.traits, props.traitsOnce, event.timestamp);
-  };
 
   /** Reads a port of this instance (its stores, queue, clock ...): for tests and hosts that need a plugin's port. */
   resolve<T>(token: Token<T>): T {

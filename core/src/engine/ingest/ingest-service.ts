@@ -26,11 +26,14 @@ export interface Accepted {
 
 export const PROCESS_EVENT_JOB = "event.process";
 
-/** Applies an identify call's traits to its person, after the event is stored and before it is processed. */
-export type ApplyTraits = (profileId: string, event: NudgeEvent) => Promise<unknown>;
-
 /** People of one batch resolved at once: enough to overlap their reads and writes, few enough to keep memory flat. */
 const BATCH_CONCURRENCY = 64;
+
+/** Who a call is about, and whether resolving it created them. */
+interface Person {
+  profileId: string;
+  created: boolean;
+}
 
 /** A validated call, before its person is known. */
 interface Call {
@@ -78,17 +81,18 @@ export class IngestService {
     if (!parsed.success) throw ValidationError.fromZod("track call", parsed.error);
     this.checkRules("track call", parsed.data);
     const call = trackCall(parsed.data);
-    return this.accept(await this.personOf(call), call);
+    const person = await this.personOf(call);
+    return this.accept(person.profileId, person.created, call);
   }
 
-  async identify(input: unknown, applyTraits: ApplyTraits): Promise<Accepted> {
+  async identify(input: unknown): Promise<Accepted> {
     const parsed = IdentifyInput.safeParse(input);
     if (!parsed.success) throw ValidationError.fromZod("identify call", parsed.error);
     this.checkRules("identify call", parsed.data);
     // Contact traits are normalized, and a bad one refused naming it, before anything is stored.
     const call = this.identifyCall(parsed.data);
-    const profile = await this.profiles.resolve(call);
-    return this.accept(profile.id, call, applyTraits);
+    const { profile, created } = await this.profiles.resolveIdentity(call);
+    return this.accept(profile.id, created, call);
   }
 
   /**
@@ -96,7 +100,7 @@ export class IngestService {
    * item refuses the whole batch with a ValidationError naming each bad field by index (`[3].event`).
    * Each person's items apply in order; the events of the batch are stored in one write.
    */
-  async batch(input: unknown, applyTraits: ApplyTraits): Promise<Accepted[]> {
+  async batch(input: unknown): Promise<Accepted[]> {
     const slots = this.validateBatch(input);
     const results: Accepted[] = new Array<Accepted>(slots.length);
     const people = chains(slots, (s) => s.call);
@@ -106,10 +110,10 @@ export class IngestService {
     // A person whose items name different ids (an identify joining a visitor to a userId) goes item by
     // item, as single calls do: a merge then moves the events already stored before it.
     const oneByOne = runChains(linking, BATCH_CONCURRENCY, async (slot) => {
-      const profile = await this.profiles.resolve(slot.call);
-      results[slot.index] = await this.accept(profile.id, slot.call, slot.call.type === "identify" ? applyTraits : undefined);
+      const { profile, created } = await this.profiles.resolveIdentity(slot.call);
+      results[slot.index] = await this.accept(profile.id, created, slot.call);
     });
-    await Promise.all([oneByOne, this.together(single, results, applyTraits)]);
+    await Promise.all([oneByOne, this.together(single, results)]);
     return results;
   }
 
@@ -118,7 +122,7 @@ export class IngestService {
    * for the common batch (known people, events nothing reacts to): it awaits only where a person or a
    * job needs it, since a promise per item was a large share of a batch's cost.
    */
-  private async together(people: Slot[][], results: Accepted[], applyTraits: ApplyTraits): Promise<void> {
+  private async together(people: Slot[][], results: Accepted[]): Promise<void> {
     if (people.length === 0) return;
     // People named by a userId alone are looked up together; the rest (new people, anonymous visitors,
     // former ids kept by an alias) are resolved one by one, created when absent.
@@ -137,10 +141,9 @@ export class IngestService {
       else for (const slot of chain) slot.profileId = profileId;
     }
     await runChains(unknown, BATCH_CONCURRENCY, async (chain) => {
-      const profileId = (await this.profiles.resolve(chain[0]!.call)).id;
-      const created = this.profiles.consumeCreated(profileId);
+      const { profile, created } = await this.profiles.resolveIdentity(chain[0]!.call);
       chain.forEach((slot, i) => {
-        slot.profileId = profileId;
+        slot.profileId = profile.id;
         slot.created = created && i === 0;
       });
     });
@@ -171,7 +174,7 @@ export class IngestService {
     const stored = people.map((c) => c.filter((s) => results[s.index]!.accepted));
     const withTraits = stored.filter((c) => c.some((s) => s.call.type === "identify"));
     await runChains(withTraits, BATCH_CONCURRENCY, async (s) => {
-      if (s.call.type === "identify") await applyTraits(s.profileId!, s.event!);
+      if (s.call.type === "identify") await this.applyTraits(s.event!);
     });
     for (const chain of stored) {
       for (const s of chain) {
@@ -264,24 +267,33 @@ export class IngestService {
    * The person a track call is about. A call naming a known userId alone needs only the id, looked up
    * without reading (and decoding) the whole profile; anything else resolves, creating when absent.
    */
-  private async personOf(call: Call): Promise<string> {
+  private async personOf(call: Call): Promise<Person> {
     if (call.userId !== undefined && call.anonymousId === undefined) {
       const id = (await this.profiles.idsByUserId([call.userId])).get(call.userId);
-      if (id !== undefined) return id;
+      if (id !== undefined) return { profileId: id, created: false };
     }
-    return (await this.profiles.resolve(call)).id;
+    const { profile, created } = await this.profiles.resolveIdentity(call);
+    return { profileId: profile.id, created };
   }
 
-  private async accept(profileId: string, call: Call, beforeQueue?: ApplyTraits): Promise<Accepted> {
-    // A person seen for the first time: segments evaluate them in full once this event is stored.
-    const created = this.profiles.consumeCreated(profileId);
+  /**
+   * Stores one call's event; an identify's traits land before its processing is queued. `created`: a person
+   * seen for the first time, whom segments evaluate in full once this event is stored.
+   */
+  private async accept(profileId: string, created: boolean, call: Call): Promise<Accepted> {
     const wanted = await this.interest.wants({ type: call.type, name: call.name, properties: call.properties, created });
     const event = this.toEvent(profileId, call, this.clock.now(), wanted);
     const inserted = await this.events.append(event);
     if (!inserted) return this.duplicate(event);
-    if (beforeQueue) await beforeQueue(profileId, event);
+    if (call.type === "identify") await this.applyTraits(event);
     await this.enqueue(event, created);
     return { accepted: true, eventId: event.id, profileId: profileId };
+  }
+
+  /** An identify's traits, set on its person (after the event is stored: a crash in between replays them). */
+  private async applyTraits(event: NudgeEvent): Promise<void> {
+    const props = event.properties as { traits: Record<string, unknown>; traitsOnce: Record<string, unknown> };
+    await this.profiles.applyTraits(event.profileId, props.traits, props.traitsOnce, event.timestamp);
   }
 
   private async duplicate(event: NudgeEvent): Promise<Accepted> {

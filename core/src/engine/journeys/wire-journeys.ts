@@ -1,7 +1,4 @@
 import type { Constructor } from "../../container/plugin-context.js";
-import type { JobQueue } from "../../ports/job-queue.js";
-import { SEGMENT_CHANGED_JOB, type SegmentChange } from "../engine-tokens.js";
-import { PROCESS_EVENT_JOB } from "../ingest/ingest-service.js";
 import { EventInterest } from "../ingest/event-interest.js";
 import { SegmentChangeInterest } from "../segments/segment-change-interest.js";
 import { Simulator } from "../simulate/simulator.js";
@@ -48,14 +45,15 @@ export const JOURNEY_SERVICES: Constructor<unknown>[] = [
   Simulator,
 ];
 
-/** Routes accepted events, segment changes and journey timers to the runtime. */
-export function wireJourneys(queue: JobQueue, timers: TimerService, resolve: <T>(cls: Constructor<T>) => T): void {
+/**
+ * Registers what journeys listen to, and their timers. Accepted events and segment changes reach them
+ * through the EventPipeline.
+ */
+export function wireJourneys(timers: TimerService, resolve: <T>(cls: Constructor<T>) => T): void {
   const router = resolve(JourneyEventRouter);
   const runner = resolve(JourneyRunner);
   const triggers = resolve(JourneyTriggers);
-  queue.process(PROCESS_EVENT_JOB, (data) => router.process(String(data["messageId"])));
   resolve(EventInterest).register((e) => e.type === "track" && router.listensTo(e.name));
-  queue.process(SEGMENT_CHANGED_JOB, (data) => triggers.onSegmentChange(data as unknown as SegmentChange));
   resolve(SegmentChangeInterest).register((segmentId, change) => triggers.listensTo(segmentId, change));
   timers.handle(JOURNEY_WAIT_TIMER, (t) => runner.onTimer(t));
   timers.handle(JOURNEY_RUN_TIMER, (t) => runner.onTimer(t));

@@ -23,14 +23,17 @@ export interface IdentityRef {
   anonymousId?: string | undefined;
 }
 
+/** The person an identity names, and whether this call created them. */
+export interface ResolvedIdentity {
+  profile: Profile;
+  created: boolean;
+}
+
 const MAX_CONFLICT_RETRIES = 5;
-/** Created profiles not yet claimed by their first event: a bound, in case an event never follows. */
-const MAX_PENDING_CREATED = 10_000;
 
 /** Finds, creates, links and saves profiles. Every write retries on optimistic-concurrency conflicts. */
 @injectable()
 export class ProfileService {
-  private readonly created = new Set<string>();
 
   constructor(
     @inject(Tokens.Workspace) private readonly ws: string,
@@ -75,6 +78,15 @@ export class ProfileService {
    * becomes the known person's, or is merged into the known profile (its events and enrollments move).
    */
   async resolve(ref: IdentityRef): Promise<Profile> {
+    return (await this.resolveIdentity(ref)).profile;
+  }
+
+  /**
+   * `resolve`, also saying whether the person was created by this call: the first event of a new person
+   * has every segment evaluated after it is stored (a holdout bucket, "not VIP"), so a new person does not
+   * enter "did not log in" just before their first login is counted.
+   */
+  async resolveIdentity(ref: IdentityRef): Promise<ResolvedIdentity> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.resolveOnce(ref);
@@ -84,14 +96,14 @@ export class ProfileService {
     }
   }
 
-  private async resolveOnce(ref: IdentityRef): Promise<Profile> {
+  private async resolveOnce(ref: IdentityRef): Promise<ResolvedIdentity> {
     const now = this.clock.now();
     const known = ref.userId !== undefined ? await this.byUserId(ref.userId) : null;
     const anon = ref.anonymousId !== undefined ? await this.profiles.getByAnonymousId(this.ws, ref.anonymousId) : null;
 
     if (known && anon && known.id !== anon.id) {
-      if (anon.userId === null) return this.merger.merge(anon, known);
-      return known; // the anonymous id belongs to another known person: never merge two known profiles implicitly
+      if (anon.userId === null) return { profile: await this.merger.merge(anon, known), created: false };
+      return { profile: known, created: false }; // the anonymous id belongs to another known person: never merge two known profiles implicitly
     }
     // A shared device: the anonymous id is already another known person's, so this is someone new.
     const anonOfOther = !known && anon !== null && anon.userId !== null && ref.userId !== undefined && anon.userId !== ref.userId;
@@ -108,26 +120,14 @@ export class ProfileService {
         next.anonymousIds = [...next.anonymousIds, ref.anonymousId];
         changed = true;
       }
-      if (!changed) return existing;
+      if (!changed) return { profile: existing, created: false };
       next.updatedAt = now;
-      return this.profiles.save(next);
+      return { profile: await this.profiles.save(next), created: false };
     }
     const created = newProfile(this.ws, randomUUID(), now);
     created.userId = ref.userId ?? null;
     created.anonymousIds = ref.anonymousId !== undefined && !anonOfOther ? [ref.anonymousId] : [];
-    const saved = await this.profiles.save(created);
-    if (this.created.size >= MAX_PENDING_CREATED) this.created.clear();
-    this.created.add(saved.id);
-    return saved;
-  }
-
-  /**
-   * Whether `resolve` created this profile and nobody asked yet. Ingest asks once, and the first event's
-   * job then evaluates every segment (a holdout bucket, "not VIP") after that event is stored: so a new
-   * person does not enter "did not log in" just before their first login is counted.
-   */
-  consumeCreated(profileId: string): boolean {
-    return this.created.delete(profileId);
+    return { profile: await this.profiles.save(created), created: true };
   }
 
   /** A userId, or a former userId kept by an alias among a profile's ids. */
@@ -152,10 +152,10 @@ export class ProfileService {
     const previous = await this.byUserId(previousId);
     const target = await this.profiles.getByUserId(this.ws, userId);
     if (!previous) {
-      const linked = await this.resolve({ userId, anonymousId: previousId });
+      const linked = await this.resolveIdentity({ userId, anonymousId: previousId });
       // No event follows an alias: a person it created is evaluated now.
-      if (this.consumeCreated(linked.id)) await this.segmentUpdater.request(linked.id, { all: true });
-      return linked;
+      if (linked.created) await this.segmentUpdater.request(linked.profile.id, { all: true });
+      return linked.profile;
     }
     if (!target) {
       // The previous person simply takes the new userId; the old one stays as an alias.
