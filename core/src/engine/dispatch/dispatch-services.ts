@@ -1,5 +1,7 @@
 import type { Constructor } from "../../container/plugin-context.js";
 import { ChannelSender } from "./channel-sender.js";
+import { SendOutcomes } from "./send-outcomes.js";
+import { SendPreparer } from "./send-preparer.js";
 import { CostReport } from "./cost-report.js";
 import { DirectSender } from "./direct-send.js";
 import { MessageIds } from "./message-ids.js";
@@ -10,4 +12,4 @@ import { SendTimeRecheck } from "./send-time-recheck.js";
 import { Verdicts } from "./verdicts.js";
 
 /** The dispatch stage's services, built once per instance (the Dispatcher itself is listed by the engine). */
-export const DISPATCH_SERVICES: Constructor<unknown>[] = [MessageIds, MessageLog, PolicyRunner, ProviderLimiter, SendTimeRecheck, Verdicts, ChannelSender, CostReport, DirectSender];
+export const DISPATCH_SERVICES: Constructor<unknown>[] = [MessageIds, MessageLog, PolicyRunner, ProviderLimiter, SendTimeRecheck, Verdicts, SendOutcomes, SendPreparer, ChannelSender, CostReport, DirectSender];

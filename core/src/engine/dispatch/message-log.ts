@@ -66,6 +66,11 @@ export class MessageLog {
     this.drafts.delete(message);
   }
 
+  /** Tells listeners (metrics, upkeep) that a message changed without a write of its own (a claim). */
+  announce(message: Message): void {
+    this.hooks.emit("message.updated", message);
+  }
+
   async save(message: Message): Promise<Message> {
     message.updatedAt = this.clock.now();
     if (this.drafts.has(message)) {
