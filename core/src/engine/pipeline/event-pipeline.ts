@@ -2,7 +2,8 @@ import { inject, injectable } from "tsyringe";
 import type { SegmentChange } from "../engine-tokens.js";
 import { JourneyEventRouter } from "../journeys/event-router.js";
 import { JourneyTriggers } from "../journeys/journey-triggers.js";
-import { SegmentUpdater } from "../segments/segment-updater.js";
+import { SegmentChanges } from "../segments/segment-changes.js";
+import { SegmentRequests } from "../segments/segment-requests.js";
 
 /**
  * What happens to an accepted event, in order. Before the job (IngestService, in the caller's request):
@@ -19,7 +20,8 @@ import { SegmentUpdater } from "../segments/segment-updater.js";
 @injectable()
 export class EventPipeline {
   constructor(
-    @inject(SegmentUpdater) private readonly segments: SegmentUpdater,
+    @inject(SegmentRequests) private readonly segments: SegmentRequests,
+    @inject(SegmentChanges) private readonly segmentChanges: SegmentChanges,
     @inject(JourneyEventRouter) private readonly journeys: JourneyEventRouter,
     @inject(JourneyTriggers) private readonly triggers: JourneyTriggers,
   ) {}
@@ -33,6 +35,6 @@ export class EventPipeline {
   /** The job of a segment entry or exit (SEGMENT_CHANGED_JOB): journeys it triggers, then its notice timer is dropped. */
   async segmentChanged(job: Record<string, unknown>): Promise<void> {
     await this.triggers.onSegmentChange(job as unknown as SegmentChange);
-    await this.segments.noticeDone(job);
+    await this.segmentChanges.noticeDone(job);
   }
 }

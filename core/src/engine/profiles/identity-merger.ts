@@ -5,7 +5,7 @@ import type { Clock } from "../../ports/clock.js";
 import type { EnrollmentStore, EventStore, MessageStore, ProfileStore, SegmentStore } from "../../ports/stores.js";
 import { Tokens } from "../../tokens.js";
 import { RecentEvents } from "../ingest/recent-events.js";
-import { SegmentUpdater } from "../segments/segment-updater.js";
+import { SegmentRequests } from "../segments/segment-requests.js";
 
 const MAX_CONFLICT_RETRIES = 5;
 
@@ -24,7 +24,7 @@ export class IdentityMerger {
     @inject(Tokens.MessageStore) private readonly messages: MessageStore,
     @inject(Tokens.SegmentStore) private readonly segments: SegmentStore,
     @inject(Tokens.Clock) private readonly clock: Clock,
-    @inject(SegmentUpdater) private readonly segmentUpdater: SegmentUpdater,
+    @inject(SegmentRequests) private readonly segmentRequests: SegmentRequests,
     @inject(RecentEvents) private readonly recent: RecentEvents,
   ) {}
 
@@ -45,7 +45,7 @@ export class IdentityMerger {
     await this.events.reassignProfile(this.ws, source.id, target.id);
     this.recent.forgetProfile(source.id);
     const merged = await this.saveMerged(source, target.id, options.keepUserId === true);
-    await this.segmentUpdater.request(merged.id, { all: true });
+    await this.segmentRequests.request(merged.id, { all: true });
     return merged;
   }
 

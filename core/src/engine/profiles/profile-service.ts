@@ -16,7 +16,7 @@ import { ContactNormalizer } from "./contact-normalizer.js";
 import { CustomerViewBuilder, type CustomerView } from "./customer-view.js";
 import { IdentityMerger } from "./identity-merger.js";
 import { ProfileEraser, type ErasureReport } from "./profile-eraser.js";
-import { SegmentUpdater } from "../segments/segment-updater.js";
+import { SegmentRequests } from "../segments/segment-requests.js";
 
 export interface IdentityRef {
   userId?: string | undefined;
@@ -43,7 +43,7 @@ export class ProfileService {
     @inject(IdentityMerger) private readonly merger: IdentityMerger,
     @inject(ProfileEraser) private readonly eraser: ProfileEraser,
     @inject(CustomerViewBuilder) private readonly viewer: CustomerViewBuilder,
-    @inject(SegmentUpdater) private readonly segmentUpdater: SegmentUpdater,
+    @inject(SegmentRequests) private readonly segmentRequests: SegmentRequests,
   ) {}
 
   async get(profileId: string): Promise<Profile | null> {
@@ -154,7 +154,7 @@ export class ProfileService {
     if (!previous) {
       const linked = await this.resolveIdentity({ userId, anonymousId: previousId });
       // No event follows an alias: a person it created is evaluated now.
-      if (linked.created) await this.segmentUpdater.request(linked.profile.id, { all: true });
+      if (linked.created) await this.segmentRequests.request(linked.profile.id, { all: true });
       return linked.profile;
     }
     if (!target) {

@@ -1,116 +1,34 @@
 import { inject, injectable } from "tsyringe";
-import { z } from "zod";
 import type { Profile } from "../../domain/profile.js";
 import type { Clock } from "../../ports/clock.js";
-import type { JobQueue } from "../../ports/job-queue.js";
-import type { Logger } from "../../ports/logger.js";
-import type { EnrollmentStore, EventStore, MessageStore, ProfileStore, SegmentStore, Timer, TimerStore } from "../../ports/stores.js";
+import type { SegmentStore, TimerStore } from "../../ports/stores.js";
 import { Tokens } from "../../tokens.js";
-import { SEGMENT_CHANGED_JOB, type SegmentChange, EngineTokens } from "../engine-tokens.js";
-import type { Hooks } from "../hooks.js";
-import { EvaluationContext, type SegmentStores } from "./evaluation-context.js";
+import type { SegmentChange } from "../engine-tokens.js";
+import { EvaluationContext } from "./evaluation-context.js";
 import { SegmentCatalog } from "./segment-catalog.js";
-import { SegmentChangeInterest } from "./segment-change-interest.js";
+import { SegmentChanges } from "./segment-changes.js";
 import { SegmentEvaluator } from "./segment-evaluator.js";
-import { SEGMENT_EVALUATE_JOB, SEGMENT_NOTICE_GRACE_MS, SEGMENT_NOTICE_TIMER, SEGMENT_RECHECK_TIMER, type EvaluateJob } from "./segment-jobs.js";
-
-const EvaluateJobData = z.object({
-  profileId: z.string().min(1),
-  all: z.boolean().optional(),
-  causes: z.array(z.enum(["received", "converted"])).optional(),
-});
+import { SEGMENT_RECHECK_TIMER } from "./segment-jobs.js";
+import { SegmentReads } from "./segment-reads.js";
 
 /**
  * Keeps segment membership current, one person at a time: re-evaluates only the segments a change can
- * affect (then those referring to a segment that changed), writes membership, and for each change
- * queues SEGMENT_CHANGED_JOB and emits the hook — once, because SegmentStore.setMember reports a change
- * only to the writer that made it. A condition that can flip with time gets a timer for that instant.
+ * affect (then those referring to a segment that changed), writes membership, and announces each change
+ * (SegmentChanges) once, because SegmentStore.setMember reports a change only to the writer that made it.
+ * A condition that can flip with time gets a timer for that instant.
  */
 @injectable()
 export class SegmentUpdater {
-  private readonly stores: SegmentStores;
-
   constructor(
     @inject(Tokens.Workspace) private readonly ws: string,
-    @inject(Tokens.ProfileStore) profiles: ProfileStore,
-    @inject(Tokens.EventStore) private readonly events: EventStore,
-    @inject(Tokens.MessageStore) messages: MessageStore,
-    @inject(Tokens.EnrollmentStore) enrollments: EnrollmentStore,
+    @inject(SegmentReads) private readonly reads: SegmentReads,
     @inject(Tokens.SegmentStore) private readonly segments: SegmentStore,
     @inject(Tokens.TimerStore) private readonly timers: TimerStore,
-    @inject(Tokens.JobQueue) private readonly queue: JobQueue,
-    @inject(EngineTokens.Hooks) private readonly hooks: Hooks,
     @inject(Tokens.Clock) private readonly clock: Clock,
-    @inject(Tokens.Logger) private readonly logger: Logger,
     @inject(SegmentCatalog) private readonly catalog: SegmentCatalog,
     @inject(SegmentEvaluator) private readonly evaluator: SegmentEvaluator,
-    @inject(SegmentChangeInterest) private readonly interest: SegmentChangeInterest,
-  ) {
-    this.stores = { ws, profiles, events, messages, enrollments, segments };
-  }
-
-  /**
-   * The segment stage of processing an accepted event (before journeys see it; a replay repeats both).
-   * A track job carries the event's name and person, so an event no segment names costs no read.
-   */
-  async onEvent(job: Record<string, unknown>): Promise<void> {
-    const index = await this.catalog.index();
-    if (index.size === 0) return;
-    const { profileId, event: name, type } = job;
-    if (job["created"] === true && typeof profileId === "string") {
-      await this.evaluate(profileId, index.ids);
-      return;
-    }
-    if (type === "track" && typeof name === "string" && typeof profileId === "string") {
-      const ids = index.forEvent(name);
-      if (ids.length > 0) await this.evaluate(profileId, ids, undefined, name);
-      return;
-    }
-    const event = await this.events.getByMessageId(this.ws, String(job["messageId"]));
-    if (!event || event.processedAt !== null) return;
-    const traits = event.type === "identify" ? traitNames(event.properties) : [];
-    const ids = index.forEvent(event.name, traits);
-    if (ids.length > 0) await this.evaluate(event.profileId, ids);
-  }
-
-  /** SEGMENT_EVALUATE_JOB. */
-  async onJob(data: Record<string, unknown>): Promise<void> {
-    const job = EvaluateJobData.parse(data);
-    const index = await this.catalog.index();
-    const ids = job.all ? index.ids : (job.causes ?? []).flatMap((c) => index.forCause(c));
-    if (ids.length > 0) await this.evaluate(job.profileId, ids);
-  }
-
-  /** SEGMENT_RECHECK_TIMER: a time-based condition of one segment may have flipped. */
-  async onRecheck(timer: Timer): Promise<void> {
-    const { segmentId, profileId } = timer.payload;
-    if (typeof segmentId === "string" && typeof profileId === "string") await this.evaluate(profileId, [segmentId]);
-  }
-
-  /** Queues a re-evaluation of one person, unless no segment could care. */
-  async request(profileId: string, job: Omit<EvaluateJob, "profileId">): Promise<void> {
-    const index = await this.catalog.index();
-    if (index.size === 0) return;
-    if (!job.all && !(job.causes ?? []).some((c) => index.forCause(c).length > 0)) return;
-    await this.queue.add({ name: SEGMENT_EVALUATE_JOB, data: { profileId, ...job }, key: profileId });
-  }
-
-  /** Engagement that is not an event: a message sent or delivered, a journey conversion. */
-  listen(hooks: Hooks): void {
-    const request = (profileId: string, cause: "received" | "converted") =>
-      void this.request(profileId, { causes: [cause] }).catch((err: unknown) => this.logger.warn({ err, cause }, "segment re-evaluation not queued"));
-    hooks.on("message.updated", (m) => {
-      if (m.status !== "sent" && m.status !== "delivered") return;
-      // Every send lands here: when the cached index already says no segment reads "received", stop
-      // synchronously instead of starting request()'s promise chain to learn the same.
-      const index = this.catalog.peek();
-      if (index !== null && index.forCause("received").length === 0) return;
-      request(m.profileId, "received");
-    });
-    hooks.on("enrollment.updated", (e) => {
-      if (e.convertedAt !== null) request(e.profileId, "converted");
-    });
-  }
+    @inject(SegmentChanges) private readonly changes: SegmentChanges,
+  ) {}
 
   /**
    * Evaluates `seeds` (and, on a change, the segments that refer to it) for one person. `profile` may be
@@ -126,7 +44,7 @@ export class SegmentUpdater {
     const index = await this.catalog.index();
     const dirty = new Set(seeds);
     const now = this.clock.now();
-    const ctx = new EvaluationContext(this.stores, profileId, now, profile, index.hints);
+    const ctx = new EvaluationContext(this.reads, profileId, now, profile, index.hints);
     // One read of the person's memberships: only a differing result is written (setMember still
     // arbitrates, so a change is reported once even when two writers race).
     const current = new Set(await this.segments.segmentsOf(this.ws, profileId));
@@ -154,21 +72,21 @@ export class SegmentUpdater {
       const change: SegmentChange = { segmentId: def.id, profileId, change: verdict.value ? "entered" : "exited", at: now };
       // The notice first: a crash between the membership write and the change's job still tells journeys.
       // A change no journey reacts to needs neither.
-      const notice = (await this.interest.wants(def.id, change.change)) ? await this.holdNotice(change) : null;
+      const notice = await this.changes.hold(change);
       if (!(await this.segments.setMember(this.ws, def.id, profileId, verdict.value, now))) {
-        if (notice !== null) await this.timers.cancel(this.ws, notice);
+        await this.changes.drop(notice);
         continue;
       }
       // A deleted (erased, merged-away) person joins nothing, whatever job or timer was still pending.
       // Checked on a change only: changes are rare next to evaluations.
       if (!(await ctx.profile())) {
         await this.segments.setMember(this.ws, def.id, profileId, false, now);
-        if (notice !== null) await this.timers.cancel(this.ws, notice);
+        await this.changes.drop(notice);
         return changes;
       }
       changes++;
       for (const d of index.dependentsOf(def.id)) dirty.add(d);
-      await this.emit(change, notice);
+      await this.changes.emit(change, notice);
     }
     return changes;
   }
@@ -184,50 +102,10 @@ export class SegmentUpdater {
     if (unchanged && (await this.timers.get(this.ws, id))?.dueAt === at) return;
     await this.timers.schedule({ workspaceId: this.ws, id, dueAt: at, kind: SEGMENT_RECHECK_TIMER, payload: { segmentId, profileId } });
   }
-
-  private async emit(change: SegmentChange, notice: string | null): Promise<void> {
-    const { segmentId, profileId, at } = change;
-    if (notice !== null) await this.queue.add({ name: SEGMENT_CHANGED_JOB, data: { ...change, notice }, key: profileId });
-    this.hooks.emit(change.change === "entered" ? "segment.entered" : "segment.exited", { workspace: this.ws, segmentId, profileId, at });
-  }
-
-  private async holdNotice(change: SegmentChange): Promise<string> {
-    const id = `${SEGMENT_NOTICE_TIMER}:${change.segmentId}:${change.profileId}:${change.at}`;
-    await this.timers.schedule({ workspaceId: this.ws, id, dueAt: change.at + SEGMENT_NOTICE_GRACE_MS, kind: SEGMENT_NOTICE_TIMER, payload: { ...change } });
-    return id;
-  }
-
-  /** The change's job ran: its notice is no longer needed. */
-  async noticeDone(data: Record<string, unknown>): Promise<void> {
-    if (typeof data["notice"] === "string") await this.timers.cancel(this.ws, data["notice"]);
-  }
-
-  /**
-   * SEGMENT_NOTICE_TIMER: a change whose job never ran (the process died in between). If the membership
-   * it announces was written and still stands, the change is queued again; journeys key their enrolment
-   * by the change, so a change delivered twice enrols once.
-   */
-  async onNotice(timer: Timer): Promise<void> {
-    const change = SegmentChangeData.safeParse(timer.payload);
-    if (!change.success) return;
-    const { segmentId, profileId } = change.data;
-    const member = (await this.segments.segmentsOf(this.ws, profileId)).includes(segmentId);
-    if (member !== (change.data.change === "entered")) return;
-    this.logger.info({ segmentId, change: change.data.change }, "segment change re-announced after an interrupted run");
-    await this.queue.add({ name: SEGMENT_CHANGED_JOB, data: { ...change.data }, key: profileId });
-  }
 }
-
-const SegmentChangeData = z.object({
-  segmentId: z.string(),
-  profileId: z.string(),
-  change: z.enum(["entered", "exited"]),
-  at: z.number(),
-});
 
 const recheckId = (segmentId: string, profileId: string) => `${SEGMENT_RECHECK_TIMER}:${segmentId}:${profileId}`;
 
-/** The trait names an identify event sets (traits and set-once traits). */
 /** The trait names an identify event sets. */
 export function traitNames(properties: Record<string, unknown>): string[] {
   const names: string[] = [];
