@@ -15,6 +15,7 @@ import { StoragePorts, Tokens, tokenInfo, type Token } from "../tokens.js";
 import { ChannelRegistry } from "./channel-registry.js";
 import { ConsentPolicy } from "./dispatch/consent-policy.js";
 import { Dispatcher, MESSAGE_RESUME_TIMER } from "./dispatch/dispatcher.js";
+import { MessageRecovery } from "./dispatch/message-recovery.js";
 import { DeliveryReports } from "./dispatch/delivery-reports.js";
 import { DISPATCH_SERVICES } from "./dispatch/dispatch-services.js";
 import { SimFactoryToken } from "./simulate/sim-instance.js";
@@ -198,7 +199,7 @@ function wireJobs(ic: InstanceContainer): void {
   const resolve = <T>(t: Token<T> | Constructor<T>): T => ic.container.resolve(t as never);
   const queue = resolve(Tokens.JobQueue);
   const timers = resolve(TimerService);
-  const dispatcher = resolve(Dispatcher);
+  const recovery = resolve(MessageRecovery);
   // The event pipeline (docs/architecture.md): an accepted event's job runs segments, then journeys.
   const pipeline = resolve(EventPipeline);
   queue.process(PROCESS_EVENT_JOB, (data) => pipeline.processEvent(data));
@@ -206,7 +207,7 @@ function wireJobs(ic: InstanceContainer): void {
   queue.process(FIRE_TIMER_JOB, (data) => timers.fire(data));
   wireSegments(queue, resolve);
   wireJourneys(timers, resolve);
-  timers.handle(MESSAGE_RESUME_TIMER, async (t) => void (await dispatcher.resume(String(t.payload["messageId"]))));
+  timers.handle(MESSAGE_RESUME_TIMER, async (t) => void (await recovery.resume(String(t.payload["messageId"]))));
   const upkeep = resolve(DeliveryUpkeep);
   timers.handle(UPKEEP_TIMER, () => upkeep.onTimer());
   upkeep.listen(resolve(EngineTokens.Hooks));

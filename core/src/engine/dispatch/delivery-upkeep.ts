@@ -9,7 +9,7 @@ import { ChannelRegistryToken, EngineTokens } from "../engine-tokens.js";
 import type { Hooks } from "../hooks.js";
 import type { NudgeOptionsResolved } from "../options.js";
 import { DeliveryReports } from "./delivery-reports.js";
-import { Dispatcher } from "./dispatcher.js";
+import { MessageRecovery } from "./message-recovery.js";
 
 export const UPKEEP_TIMER = "dispatch.upkeep";
 const TIMER_ID = "dispatch-upkeep";
@@ -36,7 +36,7 @@ export class DeliveryUpkeep {
     @inject(Tokens.MessageStore) private readonly messages: MessageStore,
     @inject(Tokens.TimerStore) private readonly timers: TimerStore,
     @inject(ChannelRegistryToken) private readonly channels: ChannelRegistry,
-    @inject(Dispatcher) private readonly dispatcher: Dispatcher,
+    @inject(MessageRecovery) private readonly recovery: MessageRecovery,
     @inject(DeliveryReports) private readonly reports: DeliveryReports,
     @inject(Tokens.Clock) private readonly clock: Clock,
     @inject(Tokens.Logger) private readonly logger: Logger,
@@ -77,7 +77,7 @@ export class DeliveryUpkeep {
     const report: UpkeepReport = { settled: 0, polled: 0, reported: 0 };
     // Sending lasts a provider round trip: the few in that state now are in flight, or were left by a crash.
     const sending = await this.messages.list(this.ws, { status: "sending", limit: this.settings.batch });
-    for (const m of sending.items) if (await this.dispatcher.settleInterrupted(m)) report.settled++;
+    for (const m of sending.items) if (await this.recovery.settleInterrupted(m)) report.settled++;
     await this.poll(report);
     if (report.settled > 0 || report.polled > 0) this.logger.info({ ...report }, "message log upkeep");
     return report;

@@ -1,5 +1,7 @@
 import type { Constructor } from "../../container/plugin-context.js";
+import { ChainRenderer } from "./chain-renderer.js";
 import { ChannelSender } from "./channel-sender.js";
+import { MessageRecovery } from "./message-recovery.js";
 import { SendOutcomes } from "./send-outcomes.js";
 import { SendPreparer } from "./send-preparer.js";
 import { CostReport } from "./cost-report.js";
@@ -12,4 +14,4 @@ import { SendTimeRecheck } from "./send-time-recheck.js";
 import { Verdicts } from "./verdicts.js";
 
 /** The dispatch stage's services, built once per instance (the Dispatcher itself is listed by the engine). */
-export const DISPATCH_SERVICES: Constructor<unknown>[] = [MessageIds, MessageLog, PolicyRunner, ProviderLimiter, SendTimeRecheck, Verdicts, SendOutcomes, SendPreparer, ChannelSender, CostReport, DirectSender];
+export const DISPATCH_SERVICES: Constructor<unknown>[] = [MessageIds, MessageLog, PolicyRunner, ProviderLimiter, SendTimeRecheck, Verdicts, SendOutcomes, SendPreparer, ChannelSender, ChainRenderer, MessageRecovery, CostReport, DirectSender];
