@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { journey, policies, Tokens } from "@nudge/core";
+import { storageMemory } from "@nudge/storage-memory";
 import { publish, start, testChannels, WS } from "./journeys-support.js";
 
 const cart = journey("abandoned-cart")
@@ -102,5 +103,14 @@ describe("journeys: simulate()", () => {
     const { nudge } = await live();
     await expect(nudge.simulate(cart, { events: [{ at: "yesterday", name: "x" }] })).rejects.toMatchObject({ code: "NUDGE_VALIDATION", issues: [expect.objectContaining({ path: "events[0].at" })] });
     await nudge.stop();
+  });
+
+  it("takes its throwaway store from the host: the core loads no storage plugin by itself", async () => {
+    const { nudge: bare } = await start({ channels: testChannels(["kakao", "sms"]).plugin, simulation: null });
+    const timeline = { profile: seoul, events: [{ at: "2026-03-02T03:00:00Z", name: "checkout_started", properties: { item: "Cap" } }] };
+    await expect(bare.simulate(cart, timeline)).rejects.toMatchObject({ code: "NUDGE_SIMULATION_STORAGE", message: expect.stringContaining("simulation: { storage") });
+    const passed = await bare.simulate(cart, timeline, { storage: storageMemory() });
+    expect(passed.messages).toHaveLength(1);
+    await bare.stop();
   });
 });

@@ -8,6 +8,7 @@ import {
   MemorySegmentStore,
   MemoryTemplateStore,
   MemoryTimerStore,
+  storageMemory,
 } from "@nudge/storage-memory";
 import {
   createNudge,
@@ -95,7 +96,8 @@ export function sharedStorage(stores: Stores): PluginSpec {
   })();
 }
 
-export async function start(options: { stores?: Stores; channels?: PluginSpec; clock?: FakeClock; settings?: EngineSettingsInput; extra?: PluginSpec[] } = {}) {
+/** `simulation: null` leaves out the host's throwaway store for simulations. */
+export async function start(options: { stores?: Stores; channels?: PluginSpec; clock?: FakeClock; settings?: EngineSettingsInput; extra?: PluginSpec[]; simulation?: null } = {}) {
   const clock = options.clock ?? new FakeClock("2026-03-02T00:00:00Z");
   const stores = options.stores ?? memoryStores();
   const channels = options.channels ?? testChannels(["sms"]).plugin;
@@ -104,6 +106,7 @@ export async function start(options: { stores?: Stores; channels?: PluginSpec; c
     plugins: [sharedStorage(stores), channels, ...(options.extra ?? [])],
     logger: silentLogger(),
     clock,
+    ...(options.simulation === null ? {} : { simulation: { storage: () => storageMemory() } }),
     ...(options.settings ? { settings: options.settings } : {}),
   });
   await nudge.start();

@@ -18,7 +18,7 @@ import { Dispatcher, MESSAGE_RESUME_TIMER } from "./dispatch/dispatcher.js";
 import { MessageRecovery } from "./dispatch/message-recovery.js";
 import { DeliveryReports } from "./dispatch/delivery-reports.js";
 import { DISPATCH_SERVICES } from "./dispatch/dispatch-services.js";
-import { SimFactoryToken } from "./simulate/sim-instance.js";
+import { SimFactoryToken, SimStorageToken } from "./simulate/sim-instance.js";
 import { ChannelRegistryToken, InstanceContainerToken, PluginRuntimeToken, PoliciesToken, EngineTokens, SEGMENT_CHANGED_JOB } from "./engine-tokens.js";
 import { Hooks } from "./hooks.js";
 import { IngestService, PROCESS_EVENT_JOB } from "./ingest/ingest-service.js";
@@ -52,6 +52,11 @@ export interface NudgeOptions {
   settings?: EngineSettingsInput;
   /** Click-tracking and unsubscribe links; without it, tokens are signed with a per-process key. */
   links?: LinkSettings;
+  /**
+   * `simulate()`'s throwaway store, made anew for each simulation, e.g. `{ storage: () => storageMemory() }`
+   * (`simulate`'s own `storage` option wins).
+   */
+  simulation?: { storage: () => PluginSpec };
 }
 
 const ENGINE_SERVICES: Constructor<unknown>[] = [
@@ -176,6 +181,7 @@ export async function createNudge(options: NudgeOptions): Promise<Nudge> {
   ic.registerInstance(core, PluginRuntimeToken, runtime);
   ic.registerInstance(core, InstanceContainerToken, ic);
   ic.registerInstance(core, SimFactoryToken, (o) => createNudge(o));
+  ic.registerInstance(core, SimStorageToken, { storage: options.simulation?.storage ?? null });
   for (const cls of ENGINE_SERVICES) {
     assertInjectable(cls);
     child.register(cls as Constructor<unknown>, { useClass: cls as never }, { lifecycle: Lifecycle.ContainerScoped });

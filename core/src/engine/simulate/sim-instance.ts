@@ -26,3 +26,6 @@ export type SimFactory = (options: { workspace: string; plugins: PluginSpec[]; l
 
 /** How `simulate()` makes its throwaway instance. */
 export const SimFactoryToken = token<SimFactory>("SimFactory");
+
+/** The host's throwaway store for simulations (`createNudge({ simulation: { storage } })`); null when it names none. */
+export const SimStorageToken = token<{ storage: (() => PluginSpec) | null }>("SimStorage");

@@ -33,7 +33,7 @@ export const SimulationInput = z.object({
 export type SimulationInput = z.input<typeof SimulationInput>;
 
 export interface SimulateOptions {
-  /** A storage plugin for the throwaway instance; @nudge/storage-memory when absent. */
+  /** A storage plugin for the throwaway instance; the instance's `simulation.storage` when absent. */
   storage?: PluginSpec;
 }
 

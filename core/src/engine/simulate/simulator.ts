@@ -12,7 +12,7 @@ import { Tokens } from "../../tokens.js";
 import type { ChannelRegistry } from "../channel-registry.js";
 import { ChannelRegistryToken, InstanceContainerToken, EngineTokens } from "../engine-tokens.js";
 import { JourneyService } from "../journeys/journey-service.js";
-import { SimFactoryToken, type SimFactory, type SimInstance } from "./sim-instance.js";
+import { SimFactoryToken, SimStorageToken, type SimFactory, type SimInstance } from "./sim-instance.js";
 import type { NudgeOptionsResolved } from "../options.js";
 import { resolveZone } from "../journeys/wait-time.js";
 import { simulatedProviders } from "./simulated-channels.js";
@@ -39,7 +39,17 @@ export class Simulator {
     @inject(ChannelRegistryToken) private readonly channels: ChannelRegistry,
     @inject(InstanceContainerToken) private readonly container: InstanceContainer,
     @inject(SimFactoryToken) private readonly createSim: SimFactory,
+    @inject(SimStorageToken) private readonly host: { storage: (() => PluginSpec) | null },
   ) {}
+
+  /** The throwaway store: the core imports no storage plugin, so the host names one. */
+  private storage(): PluginSpec {
+    if (this.host.storage) return this.host.storage();
+    throw new NudgeError(
+      "NUDGE_SIMULATION_STORAGE",
+      "simulate() needs a throwaway store: createNudge({ simulation: { storage: () => storageMemory() } }), or simulate(definition, input, { storage: storageMemory() })",
+    );
+  }
 
   async run(journey: unknown, input: SimulationInput = {}, options: SimulateOptions = {}): Promise<SimulationResult> {
     const def = this.journeys.validate(journey);
@@ -53,7 +63,7 @@ export class Simulator {
     const sim = await this.createSim({
       workspace: this.ws,
       plugins: [
-        options.storage ?? (await defaultStorage()),
+        options.storage ?? this.storage(),
         simulatedProviders({ channels: this.channels.ids().map((id) => this.channels.get(id)!), policies: this.container.resolveAll(Tokens.Policy) }),
       ],
       logger: this.logger.child({ simulation: def.id }),
@@ -134,16 +144,4 @@ export class Simulator {
     if (to > clock.now() && Number.isFinite(to)) clock.set(to);
     await sim.drain();
   }
-}
-
-async function defaultStorage(): Promise<PluginSpec> {
-  // Loaded by name so the core has no build-time dependency on a plugin; test suites install it anyway.
-  const name = "@nudge/storage-memory";
-  try {
-    const mod = (await import(name)) as { storageMemory?: () => PluginSpec };
-    if (typeof mod.storageMemory === "function") return mod.storageMemory();
-  } catch {
-    // fall through to the explanation below
-  }
-  throw new NudgeError("NUDGE_SIMULATION_STORAGE", "simulate() needs a throwaway store: install @nudge/storage-memory, or pass { storage } in its options");
 }
