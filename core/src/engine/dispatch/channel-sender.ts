@@ -3,12 +3,12 @@ import type { Message } from "../../domain/message.js";
 import type { Profile } from "../../domain/profile.js";
 import type { SendResult } from "../../ports/channel.js";
 import type { Clock } from "../../ports/clock.js";
-import type { MessageStore, SendClaim, SendLimit } from "../../ports/stores.js";
+import type { InsertClaim, MessageStore, SendLimit } from "../../ports/stores.js";
 import { Tokens } from "../../tokens.js";
-import { DuplicateDraft, MessageLog } from "./message-log.js";
+import { MessageLog } from "./message-log.js";
 import { PolicyRunner } from "./policy-runner.js";
 import { ProviderLimiter } from "./provider-limiter.js";
-import type { TryOutcome } from "./send-ready.js";
+import { settled, type TryOutcome } from "./send-ready.js";
 import { SendOutcomes } from "./send-outcomes.js";
 import { SendPreparer } from "./send-preparer.js";
 import { Verdicts } from "./verdicts.js";
@@ -36,7 +36,7 @@ export class ChannelSender {
   async try(message: Message, profile: Profile): Promise<TryOutcome> {
     const prepared = this.preparer.prepare(message, profile);
     const r = prepared instanceof Promise ? await prepared : prepared;
-    if (r === "next" || r === "done") return r;
+    if (typeof r === "string" || "taken" in r) return r;
     const before = message.status;
     message.status = "sending";
     message.updatedAt = this.clock.now();
@@ -47,10 +47,10 @@ export class ChannelSender {
         await this.log.reload(message);
         return "done";
       }
+      if (claim.reason === "duplicate") return { taken: claim.message };
       const refused = this.policies.refused(r.limits, claim.limitId, claim.count, { ...r.policy, now: this.clock.now() });
       message.status = before;
-      await this.verdicts.apply(message, refused.policy, refused.verdict);
-      return "done";
+      return settled(message, await this.verdicts.apply(message, refused.policy, refused.verdict), "done");
     }
     this.log.announce(message);
     // Claimed first, then queued for a provider slot: the slot covers the provider call only, the scarce
@@ -72,10 +72,9 @@ export class ChannelSender {
   }
 
   /** A draft's claim: inserted and claimed in one write (see MessageStore.insertClaimed). */
-  private async claimDraft(message: Message, limits: SendLimit[]): Promise<SendClaim> {
+  private async claimDraft(message: Message, limits: SendLimit[]): Promise<InsertClaim> {
     const claim = await this.messages.insertClaimed!(message, limits);
     if (claim.claimed) this.log.stored(message);
-    else if (claim.reason === "duplicate") throw new DuplicateDraft(claim.message);
     return claim;
   }
 }

@@ -10,7 +10,7 @@ import type { NudgeOptionsResolved } from "../options.js";
 import { ChainRenderer } from "./chain-renderer.js";
 import { ChannelSender } from "./channel-sender.js";
 import { MessageIds } from "./message-ids.js";
-import { DuplicateDraft, MessageLog } from "./message-log.js";
+import { MessageLog } from "./message-log.js";
 import { MessageRecovery } from "./message-recovery.js";
 
 export { MESSAGE_RESUME_TIMER } from "./message-log.js";
@@ -67,14 +67,10 @@ export class Dispatcher {
     };
     if (this.messages.insertClaimed !== undefined) {
       // Not stored before its first write: the claim inserts it (one write less per send), and a
-      // refusal or failure inserts it with its reason. A taken key shows there as DuplicateDraft.
+      // refusal or failure inserts it with its reason. That write answers the stored message: another
+      // caller's when the key was taken (send() then continues with it, as for an insert that found it).
       this.log.draft(draft);
-      try {
-        return await this.send(draft, req);
-      } catch (e) {
-        if (!(e instanceof DuplicateDraft)) throw e;
-        return this.found(e.stored, req, this.clock.now());
-      }
+      return this.send(draft, req);
     }
     const { message, inserted } = await this.messages.insert(draft);
     return inserted ? this.send(message, req) : this.found(message, req, now);
@@ -90,17 +86,24 @@ export class Dispatcher {
       if (e instanceof TemplateAbort) {
         // Aborted by its own template: nothing is sent, nothing is paid, no cap counts it.
         this.log.decide(message, "template", "abort", e.reason);
-        return this.log.finish(message, "aborted");
+        return this.settle(message, await this.log.finish(message, "aborted"), req);
       }
       this.log.decide(message, "template", "drop", e instanceof Error ? e.message : String(e));
-      return this.log.finish(message, "failed");
+      return this.settle(message, await this.log.finish(message, "failed"), req);
     }
     // deliver()'s walk, inline: one async frame less per send.
     for (let i = Math.max(0, message.channels.indexOf(message.channel)); i < message.channels.length; i++) {
       message.channel = message.channels[i]!;
-      if ((await this.sender.try(message, req.profile)) === "done") return message;
+      const outcome = await this.sender.try(message, req.profile);
+      if (outcome === "done") return message;
+      if (outcome !== "next") return this.found(outcome.taken, req, this.clock.now());
     }
     return this.recovery.exhausted(message);
+  }
+
+  /** A draft's settling write answered another caller's message when its key was taken: continue with that one. */
+  private settle(message: Message, stored: Message, req: DispatchRequest): Message | Promise<Message> {
+    return stored === message ? message : this.found(stored, req, this.clock.now());
   }
 
   /** The message already recorded under the request's key. */

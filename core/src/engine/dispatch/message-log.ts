@@ -10,16 +10,6 @@ export const MESSAGE_RESUME_TIMER = "message.resume";
 
 export type DecisionDetail = Pick<Decision, "until" | "rule" | "onCapped">;
 
-/**
- * Thrown where a draft (a message not stored yet, see MessageLog.draft) is first written and its key
- * turns out taken: another call with the same key got there first. Nothing of the draft was sent or
- * stored; the dispatcher answers with `stored`, as if it had found it at the start.
- */
-export class DuplicateDraft extends Error {
-  constructor(readonly stored: Message) {
-    super(`message key "${stored.idempotencyKey}" is taken`);
-  }
-}
 
 /**
  * Writes what happened to a message: attempts, decisions, status, and the durable timer that resumes a
@@ -52,7 +42,7 @@ export class MessageLog {
     message.decisions.push({ at: this.clock.now(), policy, outcome, reason, ...clean });
   }
 
-  /** Marks a message the store does not have yet: the first save inserts it (see DuplicateDraft). */
+  /** Marks a message the store does not have yet: its first save inserts it (see `save`). */
   draft(message: Message): void {
     this.drafts.add(message);
   }
@@ -71,12 +61,17 @@ export class MessageLog {
     this.hooks.emit("message.updated", message);
   }
 
+  /**
+   * Saves the message and answers the one stored: the message itself, or, for a draft whose key another
+   * caller stored first, that caller's message (nothing of the draft is written).
+   */
   async save(message: Message): Promise<Message> {
     message.updatedAt = this.clock.now();
     if (this.drafts.has(message)) {
       const { message: stored, inserted } = await this.messages.insert(message);
-      if (!inserted) throw new DuplicateDraft(stored);
       this.drafts.delete(message);
+      // Another caller stored this key first: the draft is dropped, and theirs is the message.
+      if (!inserted) return stored;
     } else {
       await this.messages.update(message);
     }

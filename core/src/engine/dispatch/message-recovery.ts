@@ -80,7 +80,10 @@ export class MessageRecovery {
     const start = Math.max(0, message.channels.indexOf(message.channel));
     for (let i = start; i < message.channels.length; i++) {
       message.channel = message.channels[i]!;
-      if ((await this.sender.try(message, profile)) === "done") return message;
+      const outcome = await this.sender.try(message, profile);
+      if (outcome === "done") return message;
+      // Only a draft's first write can find its key taken, and a message recovered is stored already.
+      if (outcome !== "next") return outcome.taken;
     }
     return this.exhausted(message);
   }

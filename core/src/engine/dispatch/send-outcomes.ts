@@ -10,7 +10,7 @@ import type { NudgeOptionsResolved } from "../options.js";
 import { ProfileService } from "../profiles/profile-service.js";
 import { backoffDelay } from "./backoff.js";
 import { MessageLog } from "./message-log.js";
-import { primaryProvider, type Ready, type TryOutcome } from "./send-ready.js";
+import { primaryProvider, settled, type Ready, type TryOutcome } from "./send-ready.js";
 
 /**
  * What a provider's answer means for the message: sent (recorded on its attempt), retried later with
@@ -70,18 +70,16 @@ export class SendOutcomes {
           : err instanceof ChannelDeferredError && err.notBefore !== undefined
             ? Math.max(0, err.notBefore - now)
             : backoffDelay(tries, this.options.dispatch.retry);
-      await this.log.scheduleResume(message, now + delay, "queued");
-      return "done";
+      return settled(message, await this.log.scheduleResume(message, now + delay, "queued"), "done");
     }
     this.logger.info({ messageId: message.id, channel: r.channel.id, code: err.code }, "send failed; trying the next channel if any");
     return this.failed(message, r.channel.id, primaryProvider(r.channel), e instanceof RecipientUnreachableError ? "unreachable" : "failed", base);
   }
 
   /** Records a failed try and saves it, so the stored copy can be claimed for the next channel. */
-  async failed(message: Message, channel: string, provider: string, status: "failed" | "unreachable", extra: Record<string, unknown>): Promise<"next"> {
+  async failed(message: Message, channel: string, provider: string, status: "failed" | "unreachable", extra: Record<string, unknown>): Promise<TryOutcome> {
     this.log.attempt(message, channel, provider, status, extra);
     message.status = "queued";
-    await this.log.save(message);
-    return "next";
+    return settled(message, await this.log.save(message), "next");
   }
 }

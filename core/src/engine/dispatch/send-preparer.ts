@@ -9,7 +9,7 @@ import { Tokens } from "../../tokens.js";
 import type { ChannelRegistry } from "../channel-registry.js";
 import { ChannelRegistryToken } from "../engine-tokens.js";
 import { PolicyRunner, type PolicyPass } from "./policy-runner.js";
-import { primaryProvider, type Ready, type TryOutcome } from "./send-ready.js";
+import { primaryProvider, settled, type Ready, type TryOutcome } from "./send-ready.js";
 import { SendOutcomes } from "./send-outcomes.js";
 import { Verdicts } from "./verdicts.js";
 
@@ -51,7 +51,7 @@ export class SendPreparer {
   }
 
   private afterPolicies(message: Message, policy: PolicyContext, pass: PolicyPass): Ready | Promise<TryOutcome> {
-    if (!pass.go) return this.verdicts.apply(message, pass.policy, pass.verdict).then(() => "done" as const);
+    if (!pass.go) return this.verdicts.apply(message, pass.policy, pass.verdict).then((stored) => settled(message, stored, "done"));
     const { channel, content, profile } = policy;
     const id = channel.id;
     const send: SendContext = {

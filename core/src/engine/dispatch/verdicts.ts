@@ -18,21 +18,20 @@ export class Verdicts {
     @inject(MessageLog) private readonly log: MessageLog,
   ) {}
 
-  async apply(message: Message, policy: string, v: StopVerdict): Promise<void> {
+  /** Answers the message stored (see MessageLog.save: another caller's when a draft's key was taken). */
+  async apply(message: Message, policy: string, v: StopVerdict): Promise<Message> {
     const detail = { rule: v.rule, onCapped: v.onCapped };
     if (v.outcome !== "defer") {
       this.log.decide(message, policy, v.outcome, v.reason, detail);
-      await this.log.finish(message, "suppressed");
-      return;
+      return this.log.finish(message, "suppressed");
     }
     this.log.decide(message, policy, "defer", v.reason, { ...detail, until: v.until });
     const maxAge = this.options.dispatch.maxDeferAgeMs;
     if (v.until > message.createdAt + maxAge) {
       const until = DateTime.fromMillis(v.until, { zone: "utc" }).toISO();
       this.log.decide(message, "max-defer-age", "drop", `it would wait until ${until}, past the ${describeMs(maxAge)} a message may stay deferred`);
-      await this.log.finish(message, "suppressed");
-      return;
+      return this.log.finish(message, "suppressed");
     }
-    await this.log.scheduleResume(message, v.until, "deferred");
+    return this.log.scheduleResume(message, v.until, "deferred");
   }
 }
