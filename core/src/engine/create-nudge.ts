@@ -21,11 +21,13 @@ import { DISPATCH_SERVICES } from "./dispatch/dispatch-services.js";
 import { SimFactoryToken, SimStorageToken } from "./simulate/sim-instance.js";
 import { ChannelRegistryToken, InstanceContainerToken, PluginRuntimeToken, PoliciesToken, EngineTokens, SEGMENT_CHANGED_JOB } from "./engine-tokens.js";
 import { Hooks } from "./hooks.js";
-import { IngestService, PROCESS_EVENT_JOB } from "./ingest/ingest-service.js";
+import { IngestService } from "./ingest/ingest-service.js";
+import { EventHandoff, PROCESS_EVENT_JOB } from "./ingest/event-handoff.js";
 import { RecentEvents } from "./ingest/recent-events.js";
 import { EventInterest } from "./ingest/event-interest.js";
 import { JourneyService } from "./journeys/journey-service.js";
-import { JOURNEY_SERVICES, wireJourneys } from "./journeys/wire-journeys.js";
+import { JOURNEY_SERVICES, STEP_HANDLERS, wireJourneys } from "./journeys/wire-journeys.js";
+import { StepHandlers } from "./journeys/steps/step-registry.js";
 import { Nudge } from "./nudge.js";
 import { NudgeLifecycle } from "./nudge-lifecycle.js";
 import { EventPipeline } from "./pipeline/event-pipeline.js";
@@ -65,6 +67,7 @@ const ENGINE_SERVICES: Constructor<unknown>[] = [
   ...PROFILE_SERVICES,
   ...SEGMENT_SERVICES,
   ProfileService,
+  EventHandoff,
   IngestService,
   JourneyService,
   ...DISPATCH_SERVICES,
@@ -186,6 +189,8 @@ export async function createNudge(options: NudgeOptions): Promise<Nudge> {
     assertInjectable(cls);
     child.register(cls as Constructor<unknown>, { useClass: cls as never }, { lifecycle: Lifecycle.ContainerScoped });
   }
+  // The step handlers again under one token, so the step registry takes them as a list.
+  for (const cls of STEP_HANDLERS) child.register(StepHandlers, { useToken: cls as never });
 
   const nudge = child.resolve(Nudge);
   wireJobs(ic);

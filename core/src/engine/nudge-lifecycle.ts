@@ -6,7 +6,7 @@ import type { Logger } from "../ports/logger.js";
 import type { TriggerSink, TriggerSource } from "../ports/trigger-source.js";
 import { Tokens } from "../tokens.js";
 import { InstanceContainerToken, PluginRuntimeToken } from "./engine-tokens.js";
-import { IngestService } from "./ingest/ingest-service.js";
+import { EventHandoff } from "./ingest/event-handoff.js";
 import type { PluginRuntime } from "./plugin-runtime.js";
 import { RetentionService } from "./retention/retention-service.js";
 import { TimerService } from "./timers/timer-service.js";
@@ -22,7 +22,7 @@ export class NudgeLifecycle {
     @inject(Tokens.JobQueue) private readonly queue: JobQueue,
     @inject(PluginRuntimeToken) private readonly plugins: PluginRuntime,
     @inject(InstanceContainerToken) private readonly container: InstanceContainer,
-    @inject(IngestService) private readonly ingest: IngestService,
+    @inject(EventHandoff) private readonly handoff: EventHandoff,
     @inject(TimerService) private readonly timers: TimerService,
     @inject(RetentionService) private readonly retention: RetentionService,
   ) {}
@@ -76,7 +76,7 @@ export class NudgeLifecycle {
 
   private async replay(): Promise<void> {
     // Events accepted before a crash but never processed; each pass processes what it queued.
-    for (let n = await this.ingest.replayUnprocessed(); n > 0; n = await this.ingest.replayUnprocessed()) {
+    for (let n = await this.handoff.replayUnprocessed(); n > 0; n = await this.handoff.replayUnprocessed()) {
       await this.queue.onIdle();
     }
   }

@@ -4,16 +4,14 @@ import type { z } from "zod";
 import { ValidationError, type FieldIssue } from "../../errors.js";
 import { BatchItem, IdentifyInput, TrackInput, type NudgeEvent } from "../../domain/event.js";
 import type { Clock } from "../../ports/clock.js";
-import type { JobQueue } from "../../ports/job-queue.js";
 import type { EventStore } from "../../ports/stores.js";
 import { Tokens } from "../../tokens.js";
-import type { Hooks } from "../hooks.js";
 import type { NudgeOptionsResolved } from "../options.js";
 import { ProfileService } from "../profiles/profile-service.js";
 import { ContactNormalizer } from "../profiles/contact-normalizer.js";
 import { chains, runChains } from "./batch-chains.js";
 import { eventId, randomMessageId } from "./event-ids.js";
-import { RecentEvents } from "./recent-events.js";
+import { EventHandoff } from "./event-handoff.js";
 import { EventInterest } from "./event-interest.js";
 import { checkIngestRules } from "./ingest-settings.js";
 
@@ -24,7 +22,7 @@ export interface Accepted {
   profileId: string;
 }
 
-export const PROCESS_EVENT_JOB = "event.process";
+export { PROCESS_EVENT_JOB } from "./event-handoff.js";
 
 /** People of one batch resolved at once: enough to overlap their reads and writes, few enough to keep memory flat. */
 const BATCH_CONCURRENCY = 64;
@@ -66,12 +64,10 @@ export class IngestService {
   constructor(
     @inject(Tokens.Workspace) private readonly ws: string,
     @inject(Tokens.EventStore) private readonly events: EventStore,
-    @inject(Tokens.JobQueue) private readonly queue: JobQueue,
     @inject(Tokens.Clock) private readonly clock: Clock,
-    @inject(EngineTokens.Hooks) private readonly hooks: Hooks,
     @inject(ProfileService) private readonly profiles: ProfileService,
     @inject(ContactNormalizer) private readonly contacts: ContactNormalizer,
-    @inject(RecentEvents) private readonly recent: RecentEvents,
+    @inject(EventHandoff) private readonly handoff: EventHandoff,
     @inject(EventInterest) private readonly interest: EventInterest,
     @inject(EngineTokens.Options) private readonly options: NudgeOptionsResolved,
   ) {}
@@ -178,19 +174,10 @@ export class IngestService {
     });
     for (const chain of stored) {
       for (const s of chain) {
-        const queued = this.enqueue(s.event!, s.created === true);
+        const queued = this.handoff.enqueue(s.event!, s.created === true);
         if (queued) await queued;
       }
     }
-  }
-
-  /** Re-queues events stored but never processed (after a crash). Returns how many. */
-  async replayUnprocessed(batch = 500): Promise<number> {
-    const pending = await this.events.listUnprocessed(this.ws, batch);
-    for (const e of pending) {
-      await this.queue.add({ name: PROCESS_EVENT_JOB, data: { messageId: e.messageId }, key: e.profileId });
-    }
-    return pending.length;
   }
 
   private validateBatch(input: unknown): Slot[] {
@@ -286,7 +273,7 @@ export class IngestService {
     const inserted = await this.events.append(event);
     if (!inserted) return this.duplicate(event);
     if (call.type === "identify") await this.applyTraits(event);
-    await this.enqueue(event, created);
+    await this.handoff.enqueue(event, created);
     return { accepted: true, eventId: event.id, profileId: profileId };
   }
 
@@ -311,22 +298,6 @@ export class IngestService {
     await Promise.all(duplicates.map(async (s) => (results[s.index] = await this.duplicate(s.event!))));
   }
 
-  /** Announces a stored event and queues its processing; answers a promise only when there is a job to add. */
-  private enqueue(event: NudgeEvent, created: boolean): Promise<void> | undefined {
-    this.hooks.emit("event.accepted", event);
-    if (event.processedAt !== null) return undefined;
-    return this.addJob(event, created);
-  }
-
-  private async addJob(event: NudgeEvent, created: boolean): Promise<void> {
-    // Processing usually starts before anything else could change the event: it reads this copy.
-    this.recent.put(event);
-    await this.queue.add({
-      name: PROCESS_EVENT_JOB,
-      data: { messageId: event.messageId, profileId: event.profileId, event: event.name, type: event.type, created },
-      key: event.profileId,
-    });
-  }
 }
 
 /** The answer for an event whose messageId was stored already: the stored event's ids. */

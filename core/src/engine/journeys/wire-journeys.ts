@@ -16,18 +16,15 @@ import { ExitStepHandler } from "./steps/exit.step.js";
 import { SendStepHandler } from "./steps/send.step.js";
 import { SplitStepHandler } from "./steps/split.step.js";
 import { StepRegistry } from "./steps/step-registry.js";
+import type { StepHandler } from "./steps/step-handler.js";
 import { UpdateProfileStepHandler } from "./steps/update-profile.step.js";
 import { WaitForEventStepHandler } from "./steps/wait-for-event.step.js";
 import { WaitStepHandler } from "./steps/wait.step.js";
 import { WebhookStepHandler } from "./steps/webhook.step.js";
 import { WebhookClient } from "./webhook-client.js";
 
-/** The journey runtime's services, built once per instance (JourneyService is listed by the engine). */
-export const JOURNEY_SERVICES: Constructor<unknown>[] = [
-  JourneyTimers,
-  EnrollmentWriter,
-  BranchConditions,
-  WebhookClient,
+/** One handler per step type: adding a step type means adding its handler here. */
+export const STEP_HANDLERS: Constructor<StepHandler>[] = [
   SendStepHandler,
   WaitStepHandler,
   WaitForEventStepHandler,
@@ -38,6 +35,15 @@ export const JOURNEY_SERVICES: Constructor<unknown>[] = [
   EmitEventStepHandler,
   EnterJourneyStepHandler,
   ExitStepHandler,
+] as Constructor<StepHandler>[];
+
+/** The journey runtime's services, built once per instance (JourneyService is listed by the engine). */
+export const JOURNEY_SERVICES: Constructor<unknown>[] = [
+  JourneyTimers,
+  EnrollmentWriter,
+  BranchConditions,
+  WebhookClient,
+  ...STEP_HANDLERS,
   StepRegistry,
   JourneyRunner,
   JourneyEventRouter,
