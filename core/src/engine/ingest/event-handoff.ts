@@ -10,9 +10,9 @@ import { RecentEvents } from "./recent-events.js";
 export const PROCESS_EVENT_JOB = "event.process";
 
 /**
- * Hands stored events to processing: the "event.accepted" hook, then the event's job on the queue,
- * keyed by the person (one person's events are processed one at a time, in order); and, at start, the
- * events a crash left stored but unprocessed.
+ * A stored event's way through processing: handed over (the "event.accepted" hook, then the event's job
+ * on the queue, keyed by the person: one person's events are processed one at a time, in order), taken
+ * by its job, marked processed; and, at start, the events a crash left stored but unprocessed.
  */
 @injectable()
 export class EventHandoff {
@@ -48,5 +48,15 @@ export class EventHandoff {
       data: { messageId: event.messageId, profileId: event.profileId, event: event.name, type: event.type, created },
       key: event.profileId,
     });
+  }
+
+  /** The event a job names: the copy ingest just stored when it is still at hand, else the stored one. */
+  async take(messageId: string): Promise<NudgeEvent | null> {
+    return this.recent.take(messageId) ?? (await this.events.getByMessageId(this.ws, messageId));
+  }
+
+  /** The last stage of processing: a replay skips the event from now on. */
+  async markProcessed(event: NudgeEvent, at: number): Promise<void> {
+    await this.events.markProcessed(this.ws, [event.id], at);
   }
 }

@@ -39,6 +39,13 @@ export class EnrollmentWriter {
     return this.save({ ...e, state, endedAt: this.clock.now(), exitReason: reason, context: mergeContext(e.context, patch) });
   }
 
+  /** Stores a new enrollment; false when one with its id exists (a replayed trigger). */
+  async create(e: Enrollment): Promise<boolean> {
+    if (!(await this.enrollments.create(e))) return false;
+    this.hooks.emit("enrollment.updated", e);
+    return true;
+  }
+
   async save(e: Enrollment): Promise<Enrollment> {
     try {
       const saved = await this.enrollments.update({ ...e, updatedAt: this.clock.now() });

@@ -6,10 +6,10 @@ import type { Enrollment } from "../../domain/journey.js";
 import type { Profile } from "../../domain/profile.js";
 import type { Clock } from "../../ports/clock.js";
 import type { Logger } from "../../ports/logger.js";
-import type { EnrollmentStore, EventStore, ProfileStore, Timer } from "../../ports/stores.js";
+import type { EnrollmentStore, ProfileStore, Timer } from "../../ports/stores.js";
 import { Tokens } from "../../tokens.js";
 import { matchesFilters } from "../compare.js";
-import { RecentEvents } from "../ingest/recent-events.js";
+import { EventHandoff } from "../ingest/event-handoff.js";
 import { JourneyRunner } from "./journey-runner.js";
 import { JourneyService, type LiveJourney } from "./journey-service.js";
 import { JourneyTimers } from "./journey-timers.js";
@@ -45,7 +45,6 @@ function plus(at: number, iso: string): number {
 export class JourneyEventRouter {
   constructor(
     @inject(Tokens.Workspace) private readonly ws: string,
-    @inject(Tokens.EventStore) private readonly events: EventStore,
     @inject(Tokens.ProfileStore) private readonly profiles: ProfileStore,
     @inject(Tokens.EnrollmentStore) private readonly enrollments: EnrollmentStore,
     @inject(Tokens.Clock) private readonly clock: Clock,
@@ -53,7 +52,7 @@ export class JourneyEventRouter {
     @inject(JourneyRunner) private readonly runner: JourneyRunner,
     @inject(JourneyTimers) private readonly timers: JourneyTimers,
     @inject(Tokens.Logger) private readonly logger: Logger,
-    @inject(RecentEvents) private readonly recent: RecentEvents,
+    @inject(EventHandoff) private readonly handoff: EventHandoff,
   ) {}
 
   /**
@@ -86,7 +85,7 @@ export class JourneyEventRouter {
   }
 
   private async processOnce(messageId: string): Promise<string | undefined> {
-    const event = this.recent.take(messageId) ?? (await this.events.getByMessageId(this.ws, messageId));
+    const event = await this.handoff.take(messageId);
     if (!event || event.processedAt !== null) return event?.profileId;
     if (event.type === "track") {
       // The person is read only when some journey reacts to this event: most events trigger nothing.
@@ -99,7 +98,7 @@ export class JourneyEventRouter {
         for (const live of triggered) await this.trigger(live, profile, event);
       }
     }
-    await this.events.markProcessed(this.ws, [event.id], this.clock.now());
+    await this.handoff.markProcessed(event, this.clock.now());
     return event.profileId;
   }
 

@@ -6,7 +6,6 @@ import type { Profile } from "../../domain/profile.js";
 import type { Clock } from "../../ports/clock.js";
 import type { EnrollmentStore, ProfileStore, Timer } from "../../ports/stores.js";
 import { Tokens } from "../../tokens.js";
-import type { Hooks } from "../hooks.js";
 import type { NudgeOptionsResolved } from "../options.js";
 import { effectKey, eventScope, mergeContext, templateScope, type JourneyContext } from "./enrollment-context.js";
 import { EnrollmentWriter, type StepVia } from "./enrollment-writer.js";
@@ -46,7 +45,6 @@ export class JourneyRunner {
     @inject(Tokens.EnrollmentStore) private readonly enrollments: EnrollmentStore,
     @inject(Tokens.ProfileStore) private readonly profiles: ProfileStore,
     @inject(Tokens.Clock) private readonly clock: Clock,
-    @inject(EngineTokens.Hooks) private readonly hooks: Hooks,
     @inject(JourneyService) private readonly journeys: JourneyService,
     @inject(JourneyTimers) private readonly timers: JourneyTimers,
     @inject(StepRegistry) private readonly steps: StepRegistry,
@@ -88,11 +86,10 @@ export class JourneyRunner {
     };
     // Armed before the insert: a crash right after it still leaves a way to resume.
     if (arm) await this.timers.setRecovery(enrollment);
-    if (!(await this.enrollments.create(enrollment))) {
+    if (!(await this.writer.create(enrollment))) {
       const existing = await this.enrollments.get(this.ws, id);
       return existing ? this.replayed(existing, arm) : null;
     }
-    this.hooks.emit("enrollment.updated", enrollment);
     return this.proceed(enrollment, def, { profile }, depth, arm);
   }
 
