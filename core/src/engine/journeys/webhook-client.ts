@@ -1,12 +1,15 @@
 import { EngineTokens } from "../engine-tokens.js";
-import { request as httpRequest, type IncomingMessage } from "node:http";
-import { request as httpsRequest } from "node:https";
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { isIP, type LookupFunction } from "node:net";
 import { inject, injectable } from "tsyringe";
 import { NudgeError } from "../../errors.js";
 import type { Logger } from "../../ports/logger.js";
 import { Tokens } from "../../tokens.js";
 import type { NudgeOptionsResolved } from "../options.js";
-import { ADDRESS_REFUSED, guardedLookup, isNonPublicAddress, refusedAddress } from "./address-guard.js";
+import { ADDRESS_REFUSED, nonPublicReason, refusedAddress } from "./address-guard.js";
+import { HostResolver } from "./host-resolver.js";
+import { safeLookup } from "./safe-lookup.js";
 
 export interface WebhookCall {
   /** The step making the call: dry runs answer by it. */
@@ -34,13 +37,28 @@ const MAX_BODY_BYTES = 64 * 1024;
 /**
  * POSTs JSON with a timeout. node:http is used directly (not fetch) because its `lookup` hook lets
  * every resolved address be checked at connect time, which is what keeps private addresses out.
+ * Redirects are not followed: a 3xx is an answer like any other, so it cannot lead to an unchecked host.
  */
 @injectable()
 export class WebhookClient {
+  private readonly lookups: { guarded: LookupFunction; allowed: LookupFunction };
+  /**
+   * This instance's own connection pools: a pooled socket skips `lookup`, so sharing Node's global
+   * agent would let a guarded call reuse a connection another instance opened to a private address.
+   */
+  private readonly agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+
   constructor(
     @inject(EngineTokens.Options) private readonly options: NudgeOptionsResolved,
     @inject(Tokens.Logger) private readonly logger: Logger,
-  ) {}
+    @inject(HostResolver) resolver: HostResolver,
+  ) {
+    this.lookups = { guarded: safeLookup(resolver), allowed: safeLookup(resolver, { allowNonPublic: true }) };
+    const { allowPrivateAddresses, allowHosts, dryRun } = options.journeys.webhooks;
+    if (dryRun) return;
+    if (allowPrivateAddresses) this.logger.warn("webhook steps may call private and loopback addresses (settings.journeys.webhooks.allowPrivateAddresses)");
+    else if (allowHosts.length > 0) this.logger.warn({ allowHosts }, "webhook steps may call these hosts at private addresses (settings.journeys.webhooks.allowHosts)");
+  }
 
   async post(call: WebhookCall): Promise<WebhookAnswer> {
     const url = new URL(call.url);
@@ -50,10 +68,12 @@ export class WebhookClient {
       this.logger.info({ url: `${url.origin}${url.pathname}`, stepId: call.stepId, status: answer.status }, "webhook dry run: not called");
       return classify(answer.status, answer.body);
     }
+    // WHATWG URL parsing has already turned 0x7f.1, 2130706433 and 0177.0.0.1 into 127.0.0.1.
     const host = url.hostname.replace(/^\[|\]$/g, "");
-    const guarded = !settings.allowPrivateAddresses && !settings.allowHosts.includes(host);
+    const guarded = !settings.allowPrivateAddresses && !settings.allowHosts.some((h) => h.toLowerCase() === host);
     // An IP literal never goes through `lookup`, so it is checked here.
-    if (guarded && isNonPublicAddress(host)) return { ok: false, status: null, error: refusedAddress(host, host).message, retryable: false };
+    const reason = guarded && isIP(host) !== 0 ? nonPublicReason(host) : null;
+    if (reason) return { ok: false, status: null, error: refusedAddress(host, host, reason).message, retryable: false };
     const payload = Buffer.from(JSON.stringify(call.body ?? {}));
     try {
       const res = await this.send(url, payload, call, guarded);
@@ -66,7 +86,8 @@ export class WebhookClient {
   }
 
   private send(url: URL, payload: Buffer, call: WebhookCall, guarded: boolean): Promise<{ status: number; body: unknown }> {
-    const request = url.protocol === "https:" ? httpsRequest : httpRequest;
+    const https = url.protocol === "https:";
+    const request = https ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
       const req = request(
         url,
@@ -79,7 +100,8 @@ export class WebhookClient {
             "idempotency-key": call.idempotencyKey,
             "user-agent": "nudge-webhook",
           },
-          ...(guarded ? { lookup: guardedLookup } : {}),
+          agent: https ? this.agents.https : this.agents.http,
+          lookup: guarded ? this.lookups.guarded : this.lookups.allowed,
           signal: AbortSignal.timeout(call.timeoutMs),
         },
         (res) => readBody(res).then((body) => resolve({ status: res.statusCode ?? 0, body }), reject),

@@ -6,6 +6,7 @@ import type { TimerService } from "../timers/timer-service.js";
 import { BranchConditions } from "./branch-conditions.js";
 import { EnrollmentWriter } from "./enrollment-writer.js";
 import { JourneyEventRouter } from "./event-router.js";
+import { HostResolver } from "./host-resolver.js";
 import { JourneyRunner } from "./journey-runner.js";
 import { JOURNEY_EVENT_TIMER, JOURNEY_INACTIVE_TIMER, JOURNEY_RUN_TIMER, JOURNEY_WAIT_TIMER, JourneyTimers } from "./journey-timers.js";
 import { JourneyTriggers } from "./journey-triggers.js";
@@ -42,6 +43,7 @@ export const JOURNEY_SERVICES: Constructor<unknown>[] = [
   JourneyTimers,
   EnrollmentWriter,
   BranchConditions,
+  HostResolver,
   WebhookClient,
   ...STEP_HANDLERS,
   StepRegistry,
