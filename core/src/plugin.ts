@@ -23,6 +23,11 @@ export interface NudgePlugin<S extends z.ZodType = z.ZodType> {
   register(ctx: PluginContext, config: z.output<S>): void;
   init?(ctx: PluginContext, config: z.output<S>): Promise<void>;
   close?(ctx: PluginContext, config: z.output<S>): Promise<void>;
+  /**
+   * Storage only: a new, empty store of the same kind that shares nothing with the instance's own (no file,
+   * no server), for the throwaway instances of `simulate()`. A store that needs a server leaves it out.
+   */
+  throwaway?(): PluginSpec;
 }
 
 /** A plugin with the host's configuration, not yet parsed: what `createNudge({ plugins })` takes. */

@@ -47,7 +47,7 @@ describe("journeys: simulate()", () => {
         stepId: "remind",
         status: "sent",
         channel: "kakao",
-        provider: "sandbox",
+        provider: "test", // the channel's own provider, as production records it (its send only records here)
         content: { text: "Sneakers is still in your cart" },
         cost: { amount: 15, currency: "KRW" },
         at: "2026-03-02T23:00:00.000Z",

@@ -1,4 +1,4 @@
-import { definePlugin, registerStores } from "@nudge/core";
+import { definePlugin, registerStores, type PluginFactory } from "@nudge/core";
 import { MemoryStorageConfig } from "./config.js";
 import { MemoryEnrollmentStore } from "./memory-enrollment-store.js";
 import { MemoryEventStore } from "./memory-event-store.js";
@@ -10,7 +10,7 @@ import { MemoryTemplateStore } from "./memory-template-store.js";
 import { MemoryTimerStore } from "./memory-timer-store.js";
 
 /** Every storage port in memory: for tests and throwaway demos. Nothing survives the process. */
-export const storageMemory = definePlugin({
+export const storageMemory: PluginFactory<typeof MemoryStorageConfig> = definePlugin({
   id: "storage-memory",
   kind: "storage",
   configSchema: MemoryStorageConfig,
@@ -26,6 +26,8 @@ export const storageMemory = definePlugin({
       templates: new MemoryTemplateStore(),
     });
   },
+  // Every registration is a new, empty store: simulate()'s throwaway instances take one.
+  throwaway: () => storageMemory(),
 });
 
 export {

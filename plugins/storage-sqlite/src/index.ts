@@ -1,4 +1,4 @@
-import { definePlugin, registerStores, type PluginContext } from "@nudge/core";
+import { definePlugin, registerStores, type PluginContext, type PluginFactory } from "@nudge/core";
 import { SqliteStorageConfig } from "./config.js";
 import { SqliteDatabase } from "./sqlite-database.js";
 import { SqliteEnrollmentStore } from "./sqlite-enrollment-store.js";
@@ -21,7 +21,7 @@ const instances = new WeakMap<PluginContext, Instance>();
  * Every storage port in one SQLite file (better-sqlite3, WAL): the embedded default. No server to
  * install; the data survives restarts. The file is opened and migrated at start().
  */
-export const storageSqlite = definePlugin({
+export const storageSqlite: PluginFactory<typeof SqliteStorageConfig> = definePlugin({
   id: "storage-sqlite",
   kind: "storage",
   configSchema: SqliteStorageConfig,
@@ -53,6 +53,8 @@ export const storageSqlite = definePlugin({
       await instance.db.close();
     }
   },
+  // simulate()'s throwaway instances: a database in memory, never the instance's file.
+  throwaway: () => storageSqlite({ path: ":memory:" }),
 });
 
 export { SqliteStorageConfig, type SqliteStorageConfigInput } from "./config.js";

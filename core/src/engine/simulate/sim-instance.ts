@@ -27,5 +27,12 @@ export type SimFactory = (options: { workspace: string; plugins: PluginSpec[]; l
 /** How `simulate()` makes its throwaway instance. */
 export const SimFactoryToken = token<SimFactory>("SimFactory");
 
-/** The host's throwaway store for simulations (`createNudge({ simulation: { storage } })`); null when it names none. */
-export const SimStorageToken = token<{ storage: (() => PluginSpec) | null }>("SimStorage");
+/** What a simulation copies of the live instance's assembly, as the host gave it to `createNudge`. */
+export interface SimSetup {
+  /** The host's throwaway store (`createNudge({ simulation: { storage } })`); null when it names none. */
+  storage: (() => PluginSpec) | null;
+  /** The live instance's plugins, unparsed: the throwaway instance registers its channels, providers and policies again. */
+  plugins: readonly PluginSpec[];
+}
+
+export const SimSetupToken = token<SimSetup>("SimSetup");

@@ -33,7 +33,10 @@ export const SimulationInput = z.object({
 export type SimulationInput = z.input<typeof SimulationInput>;
 
 export interface SimulateOptions {
-  /** A storage plugin for the throwaway instance; the instance's `simulation.storage` when absent. */
+  /**
+   * A storage plugin for the throwaway instance; when absent, the instance's `simulation.storage`, else a new
+   * store of the live storage plugin's own kind when it offers one (storage-memory, storage-sqlite in memory).
+   */
   storage?: PluginSpec;
 }
 

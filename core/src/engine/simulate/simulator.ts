@@ -1,31 +1,35 @@
 import { DateTime, Duration } from "luxon";
 import { inject, injectable } from "tsyringe";
-import type { InstanceContainer } from "../../container/plugin-context.js";
 import { NudgeError, ValidationError } from "../../errors.js";
-import { newProfile, type Profile } from "../../domain/profile.js";
+import type { Profile } from "../../domain/profile.js";
 import type { JourneyDefinition } from "../../domain/journey.js";
 import type { PluginSpec } from "../../plugin.js";
 import { FakeClock } from "../../ports/clock.js";
 import type { Logger } from "../../ports/logger.js";
 import type { TemplateStore } from "../../ports/stores.js";
 import { Tokens } from "../../tokens.js";
-import type { ChannelRegistry } from "../channel-registry.js";
-import { ChannelRegistryToken, InstanceContainerToken, EngineTokens } from "../engine-tokens.js";
+import { EngineTokens } from "../engine-tokens.js";
 import { JourneyService } from "../journeys/journey-service.js";
-import { SimFactoryToken, SimStorageToken, type SimFactory, type SimInstance } from "./sim-instance.js";
+import { SimFactoryToken, SimSetupToken, type SimFactory, type SimInstance, type SimSetup } from "./sim-instance.js";
 import type { NudgeOptionsResolved } from "../options.js";
 import { resolveZone } from "../journeys/wait-time.js";
-import { simulatedProviders } from "./simulated-channels.js";
+import { simulationPlugins } from "./simulated-plugins.js";
+import { simulatedPerson } from "./simulated-person.js";
 import { SimulationInput, type SimulateOptions, type SimulationResult } from "./simulation.js";
 import { collectResult } from "./simulation-report.js";
 
 /** Guards against a timeline that never settles (a timer that keeps failing). */
 const MAX_ROUNDS = 100_000;
+/** Ten years: the throwaway instance's message-log upkeep never comes due. */
+const UPKEEP_NEVER = 10 * 365 * 86_400_000;
+
+type Script = ReturnType<typeof SimulationInput.parse>;
 
 /**
  * Runs one journey definition for one scripted person in a throwaway instance: its own store, a fake
- * clock, the live channels in sandbox mode and the live policies. Nothing of the live instance is
- * written and no webhook is called (steps get scripted answers); templates and the journeys an
+ * clock, the live instance's channel, provider and policy plugins registered again (vendor providers
+ * replaced by stand-ins that only record). Nothing of the live instance is written, nothing of it needs
+ * to be started, and no webhook is called (steps get scripted answers); the templates and the journeys an
  * enter-journey step names are copied in.
  */
 @injectable()
@@ -36,18 +40,25 @@ export class Simulator {
     @inject(Tokens.Logger) private readonly logger: Logger,
     @inject(Tokens.TemplateStore) private readonly templates: TemplateStore,
     @inject(JourneyService) private readonly journeys: JourneyService,
-    @inject(ChannelRegistryToken) private readonly channels: ChannelRegistry,
-    @inject(InstanceContainerToken) private readonly container: InstanceContainer,
     @inject(SimFactoryToken) private readonly createSim: SimFactory,
-    @inject(SimStorageToken) private readonly host: { storage: (() => PluginSpec) | null },
+    @inject(SimSetupToken) private readonly setup: SimSetup,
   ) {}
 
-  /** The throwaway store: the core imports no storage plugin, so the host names one. */
-  private storage(): PluginSpec {
-    if (this.host.storage) return this.host.storage();
+  /**
+   * The throwaway store: `simulate`'s option, else the host's `simulation.storage`, else a fresh one of the
+   * live storage plugin's kind when it offers one (`NudgePlugin.throwaway`: memory, SQLite in memory). The
+   * core imports no storage plugin.
+   */
+  private storage(options: SimulateOptions): PluginSpec {
+    if (options.storage) return options.storage;
+    if (this.setup.storage) return this.setup.storage();
+    const live = this.setup.plugins.find((s) => s.plugin.kind === "storage")?.plugin;
+    const own = live?.throwaway?.();
+    if (own) return own;
     throw new NudgeError(
       "NUDGE_SIMULATION_STORAGE",
-      "simulate() needs a throwaway store: createNudge({ simulation: { storage: () => storageMemory() } }), or simulate(definition, input, { storage: storageMemory() })",
+      `simulate() needs a throwaway store and the storage plugin "${live?.id ?? "?"}" offers none: ` +
+        "name one with createNudge({ simulation: { storage: () => storageMemory() } }), or simulate(definition, input, { storage: storageMemory() })",
     );
   }
 
@@ -58,21 +69,31 @@ export class Simulator {
     const script = parsed.data;
     const events = [...script.events].sort((a, b) => a.at - b.at);
     const clock = new FakeClock(script.start ?? events[0]?.at ?? Date.now());
+    const person = simulatedPerson(this.options, script.profile, clock.now());
+    const copies = await this.liveCopies(def);
     const { workspace: _ws, ...live } = this.options;
-    const settings = { ...live, journeys: { ...live.journeys, webhooks: { ...live.journeys.webhooks, dryRun: true, dryRunAnswers: script.webhooks } } };
+    const settings = {
+      ...live,
+      journeys: { ...live.journeys, webhooks: { ...live.journeys.webhooks, dryRun: true, dryRunAnswers: script.webhooks } },
+      dispatch: {
+        ...live.dispatch,
+        // Per-second pacing runs on real time; stand-ins take no vendor limits, and neither do the host's.
+        providers: {},
+        // Upkeep polls providers and settles crashed sends: nothing here reports or crashes, so its timer
+        // (every five minutes) would only be stepped through, thousands of times over a week-long wait.
+        upkeep: { ...live.dispatch.upkeep, everyMs: UPKEEP_NEVER },
+      },
+    };
     const sim = await this.createSim({
       workspace: this.ws,
-      plugins: [
-        options.storage ?? this.storage(),
-        simulatedProviders({ channels: this.channels.ids().map((id) => this.channels.get(id)!), policies: this.container.resolveAll(Tokens.Policy) }),
-      ],
+      plugins: [this.storage(options), ...simulationPlugins(this.setup.plugins)],
       logger: this.logger.child({ simulation: def.id }),
       clock,
       settings,
     });
     await sim.start();
     try {
-      const profile = await this.seed(sim, def, script.profile, clock.now());
+      const profile = await this.seed(sim, def, person, script, copies);
       const zone = resolveZone("recipient", profile, this.options.timezone);
       const report = collectResult(sim, def.id, zone, profile.id);
       if (def.trigger.type !== "event" && !(await sim.enroll(def.id, profile.id, { source: "simulation" }))) {
@@ -92,34 +113,42 @@ export class Simulator {
     }
   }
 
-  /** Writes the person, their segments, the templates and linked journeys into the throwaway store. */
-  private async seed(sim: SimInstance, def: JourneyDefinition, input: ReturnType<typeof SimulationInput.parse>["profile"], now: number): Promise<Profile> {
-    const profile: Profile = {
-      ...newProfile(this.ws, `simulated-${input.userId}`, now),
-      userId: input.userId,
-      traits: input.traits,
-      contacts: input.contacts,
-      timezone: input.timezone ?? null,
-      locale: input.locale ?? null,
-      subscriptions: input.subscriptions.map((s) => ({ ...s, at: now, source: "simulation" })),
-      nightAdConsent: input.nightAdConsent === undefined ? null : { granted: input.nightAdConsent, at: now, source: "simulation" },
-    };
-    const saved = await sim.resolve(Tokens.ProfileStore).save(profile);
-    for (const segment of input.segments) await sim.resolve(Tokens.SegmentStore).setMember(this.ws, segment, saved.id, true, now);
+  /**
+   * What the definition takes from the live store: the stored templates it names and the journeys its
+   * enter-journey steps name. Nothing is read when it names none, so a definition with its content inline
+   * simulates on an instance whose store is not open (not started).
+   */
+  private async liveCopies(def: JourneyDefinition) {
     const templateIds = new Set<string>();
     const linked = new Set<string>();
     for (const s of def.steps) {
       if (s.type === "send") for (const t of [s.template, ...s.fallback.map((f) => f.template)]) if (t) templateIds.add(t);
       if (s.type === "enter-journey" && s.journey !== def.id) linked.add(s.journey);
     }
-    for (const id of templateIds) {
-      const t = await this.templates.get(this.ws, id);
-      if (t) await sim.resolve(Tokens.TemplateStore).put(this.ws, t, now);
+    const names = [...[...templateIds].map((t) => `template "${t}"`), ...[...linked].map((j) => `journey "${j}"`)].join(", ");
+    try {
+      const templates = await Promise.all([...templateIds].map((id) => this.templates.get(this.ws, id)));
+      const journeys = linked.size === 0 ? [] : (await this.journeys.published()).filter((j) => linked.has(j.head.journeyId)).map((j) => j.version.definition);
+      return { templates: templates.filter((t) => t !== null), journeys };
+    } catch (e) {
+      throw new NudgeError(
+        "NUDGE_SIMULATION",
+        `the definition uses ${names}, which simulate() reads from this instance's store, and the store could not be read ` +
+          `(${e instanceof Error ? e.message : String(e)}): start() the instance first, or put the content in the steps`,
+        { cause: e },
+      );
     }
-    for (const live of await this.journeys.published()) {
-      if (!linked.has(live.head.journeyId)) continue;
-      await sim.journeys.put(live.version.definition);
-      await sim.journeys.publish(live.head.journeyId);
+  }
+
+  /** Writes the person, their segments, the templates and linked journeys into the throwaway store. */
+  private async seed(sim: SimInstance, def: JourneyDefinition, person: Profile, script: Script, copies: Awaited<ReturnType<Simulator["liveCopies"]>>): Promise<Profile> {
+    const now = person.createdAt;
+    const saved = await sim.resolve(Tokens.ProfileStore).save(person);
+    for (const segment of script.profile.segments) await sim.resolve(Tokens.SegmentStore).setMember(this.ws, segment, saved.id, true, now);
+    for (const t of copies.templates) await sim.resolve(Tokens.TemplateStore).put(this.ws, t, now);
+    for (const linked of copies.journeys) {
+      await sim.journeys.put(linked);
+      await sim.journeys.publish(linked.id);
     }
     await sim.journeys.put(def);
     await sim.journeys.publish(def.id);
