@@ -14,6 +14,7 @@ const nullProto = Object.assign(Object.create(null) as Record<string, unknown>, 
 /** Values a profile's traits or an event's properties may hold, ordinary and odd. */
 const traits: Record<string, unknown> = {
   name: "김민지",
+  markup: `</p><h1 class="x">Tom & 'Jerry'</h1>`,
   empty: "",
   count: 3,
   price: 19.9,
@@ -36,6 +37,8 @@ const traits: Record<string, unknown> = {
 
 const sources = [
   "Hello {{ profile.traits.name }}!",
+  "<p>{{ profile.traits.markup }}</p> {{ profile.traits.count }}",
+  "{{ profile.traits.markup | raw }} {{ profile.traits.markup | upcase }}",
   "{{profile.traits.name}}{{ profile.traits.count }}",
   "{{   profile.traits.price   }} 원, {{ profile.traits.negative }} {{ profile.traits.huge }} {{ profile.traits.nan }}",
   "[{{ profile.traits.empty }}] [{{ profile.traits.missing }}] [{{ profile.missing.deeper }}] [{{ vars.x }}]",
@@ -83,6 +86,23 @@ describe("plain templates render like liquidjs", () => {
       // Twice: the second render uses the cached parse.
       expect(await renderer.renderString(source, scope)).toBe(expected);
       expect(await renderer.renderString(source, scope)).toBe(expected);
+    }
+  });
+
+  const escaping = new Liquid({ ...LIQUID_OPTIONS, outputEscape: "escape" });
+
+  it.each(sources)("as an HTML field: %s", (source) => {
+    const renderer = new TemplateRenderer();
+    for (const scope of scopes) {
+      let expected: string;
+      try {
+        expected = String(escaping.parseAndRenderSync(source, scope));
+      } catch {
+        expect(() => renderer.renderSync({ html: source }, scope, ["html"])).toThrow();
+        continue;
+      }
+      expect(renderer.renderSync({ html: source, text: source }, scope, ["html"]).html).toBe(expected);
+      expect(renderer.renderSync({ html: source }, scope, ["html"]).html).toBe(expected);
     }
   });
 

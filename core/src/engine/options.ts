@@ -4,6 +4,7 @@ import { DispatchSettings } from "./dispatch/dispatch-settings.js";
 import { IngestSettings } from "./ingest/ingest-settings.js";
 import { JourneySettings } from "./journeys/journey-settings.js";
 import { RetentionSettings } from "./retention/retention-settings.js";
+import { TemplateSettings } from "../template/template-settings.js";
 
 /** Engine settings a host may tune; every field has a default. */
 export const EngineSettings = z.object({
@@ -34,6 +35,8 @@ export const EngineSettings = z.object({
   journeys: JourneySettings.prefault({}),
   /** How long events and messages are kept: see docs/storage.md. Nothing is deleted unless set. */
   retention: RetentionSettings.prefault({}),
+  /** Liquid limits (render time, memory, length) and the partials templates may include: see docs/journeys.md. */
+  templates: TemplateSettings.prefault({}),
 });
 export type EngineSettings = z.infer<typeof EngineSettings>;
 export type EngineSettingsInput = z.input<typeof EngineSettings>;

@@ -102,6 +102,11 @@ export interface Channel<C = unknown> {
   readonly contentSchema: ZodType<C>;
   /** The first provider's documented limits; the host's `settings.dispatch.providers[id]` overrides them. */
   readonly rateLimit?: ProviderRateLimit;
+  /**
+   * Top-level content fields that are HTML (e-mail's `html`): Liquid escapes every output in them, and
+   * `| raw` as an output's last filter opts out. Other fields render as plain text, unescaped.
+   */
+  readonly htmlFields?: readonly string[];
   /** The person's address on this channel, or null when they cannot be reached here (falls back). */
   address(profile: Profile): string | null;
   /** Checks content beyond its schema (byte lengths ...), picks a message type and its price. Throws ValidationError. */
@@ -110,7 +115,8 @@ export interface Channel<C = unknown> {
   send(message: OutboundMessage<C>): Promise<SendResult>;
   /**
    * Verifies and parses the webhook of one of its providers (`provider` is the id in the URL). Throws
-   * ValidationError for a bad signature or body, NotFoundError when that provider takes no webhooks.
+   * WebhookSignatureError for a missing or wrong signature, ValidationError for a malformed body,
+   * NotFoundError when that provider takes no webhooks.
    */
   parseWebhook?(request: WebhookRequest, provider: string): Promise<WebhookResult>;
   /**

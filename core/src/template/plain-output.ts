@@ -5,6 +5,7 @@
  * here, reading the scope as liquidjs does for plain data. Everything else — filters, tags, whitespace
  * control, and at render time any value that is not a string or a number or a path through anything but
  * plain objects — goes to liquidjs; a test renders both ways over the edge cases to keep them equal.
+ * In HTML fields each value is escaped here as liquidjs's `outputEscape: "escape"` escapes it.
  */
 export type PlainOutput = readonly (string | readonly string[])[];
 
@@ -38,8 +39,8 @@ function isLiteralText(s: string): boolean {
   return !s.includes("{{") && !s.includes("{%");
 }
 
-/** The rendered text, or undefined when a value needs liquidjs (see the module comment). */
-export function renderPlainOutput(parts: PlainOutput, scope: Record<string, unknown>): string | undefined {
+/** The rendered text, or undefined when a value needs liquidjs (see the module comment). `html` escapes every value. */
+export function renderPlainOutput(parts: PlainOutput, scope: Record<string, unknown>, html = false): string | undefined {
   let out = "";
   for (const part of parts) {
     if (typeof part === "string") {
@@ -51,7 +52,7 @@ export function renderPlainOutput(parts: PlainOutput, scope: Record<string, unkn
       if (!isPlainObject(value) || !Object.hasOwn(value, key)) return undefined;
       value = value[key];
     }
-    if (typeof value === "string") out += value;
+    if (typeof value === "string") out += html ? escapeHtml(value) : value;
     else if (typeof value === "number") out += String(value);
     else return undefined;
   }
@@ -63,4 +64,11 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
   const proto: unknown = Object.getPrototypeOf(v);
   return (proto === Object.prototype || proto === null) && typeof (v as { toLiquid?: unknown }).toLiquid !== "function";
+}
+
+const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;" };
+
+/** liquidjs's `escape` filter, which cannot be called outside a render context (it charges the memory limit). */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 }

@@ -23,6 +23,8 @@ import type { EmailProvider } from "./email-provider.js";
  */
 export class EmailChannel implements Channel<EmailContent> {
   readonly contentSchema = EmailContent;
+  /** Liquid escapes every output in the HTML body (`| raw` opts out); subject and text stay plain. */
+  readonly htmlFields: readonly (keyof EmailContent)[] = ["html"];
   readonly providers: readonly string[];
   /** Whether a provider can be polled; known once the providers are bound (`init`). */
   private pollable = false;

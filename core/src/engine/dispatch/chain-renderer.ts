@@ -4,7 +4,8 @@ import type { ChannelContent } from "../../domain/journey.js";
 import type { TemplateStore } from "../../ports/stores.js";
 import type { TemplateRenderer } from "../../template/renderer.js";
 import { Tokens } from "../../tokens.js";
-import { EngineTokens } from "../engine-tokens.js";
+import type { ChannelRegistry } from "../channel-registry.js";
+import { ChannelRegistryToken, EngineTokens } from "../engine-tokens.js";
 import type { DispatchRequest } from "./dispatch-request.js";
 
 /** Renders a message's content for each channel of its chain: inline content, or a stored template's. */
@@ -14,6 +15,7 @@ export class ChainRenderer {
     @inject(Tokens.Workspace) private readonly ws: string,
     @inject(Tokens.TemplateStore) private readonly templateStore: TemplateStore,
     @inject(EngineTokens.TemplateRenderer) private readonly renderer: TemplateRenderer,
+    @inject(ChannelRegistryToken) private readonly channels: ChannelRegistry,
   ) {}
 
   /**
@@ -34,9 +36,9 @@ export class ChainRenderer {
   /** renderChain's result when every channel of the chain has its content inline. */
   private renderInline(req: DispatchRequest): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    out[req.spec.channel] = this.renderer.renderSync(req.spec.content ?? {}, req.scope);
+    out[req.spec.channel] = this.renderer.renderSync(req.spec.content ?? {}, req.scope, this.htmlFields(req.spec.channel));
     const fallback = req.spec.fallback;
-    if (fallback !== undefined) for (const f of fallback) out[f.channel] = this.renderer.renderSync(f.content ?? {}, req.scope);
+    if (fallback !== undefined) for (const f of fallback) out[f.channel] = this.renderer.renderSync(f.content ?? {}, req.scope, this.htmlFields(f.channel));
     return out;
   }
 
@@ -53,8 +55,13 @@ export class ChainRenderer {
         if (!tpl) throw new NudgeError("NUDGE_TEMPLATE", `template "${t.template}" does not exist`);
         content = tpl.content;
       }
-      out[t.channel] = await this.renderer.render(content ?? {}, req.scope);
+      out[t.channel] = await this.renderer.render(content ?? {}, req.scope, this.htmlFields(t.channel));
     }
     return out;
+  }
+
+  /** The fields the channel declares HTML: their outputs are escaped. */
+  private htmlFields(channel: string): readonly string[] | undefined {
+    return this.channels.get(channel)?.htmlFields;
   }
 }

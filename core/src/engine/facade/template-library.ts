@@ -1,6 +1,7 @@
 import { inject, injectable } from "tsyringe";
 import { NotFoundError, ValidationError, issuesFromZod, type FieldIssue } from "../../errors.js";
-import type { TemplateDefinition } from "../../domain/template.js";
+import type { z } from "zod";
+import { TemplateDefinition } from "../../domain/template.js";
 import type { Clock } from "../../ports/clock.js";
 import type { TemplateStore } from "../../ports/stores.js";
 import { TemplateAbort, type TemplateRenderer } from "../../template/renderer.js";
@@ -9,6 +10,7 @@ import type { ChannelRegistry } from "../channel-registry.js";
 import { ChannelRegistryToken, EngineTokens } from "../engine-tokens.js";
 import { profileScope } from "../journeys/scope.js";
 import { ProfileService } from "../profiles/profile-service.js";
+import { sameDefinition } from "../same-definition.js";
 
 /** Who a preview renders for: a real person by userId, made-up fields, or both (the fields win). */
 export interface TemplatePreviewInput {
@@ -43,14 +45,21 @@ export class TemplateLibrary {
     return this.store.get(this.ws, id);
   }
 
-  /** Stores a template once its channel is registered and every Liquid field parses. Throws ValidationError naming the field. */
-  async put(template: TemplateDefinition): Promise<TemplateDefinition> {
+  /**
+   * Stores a template once its channel is registered and every Liquid field parses. Throws ValidationError
+   * naming the field. A template equal to the stored one (keys in any order) writes nothing.
+   */
+  async put(input: z.input<typeof TemplateDefinition>): Promise<TemplateDefinition> {
+    const parsed = TemplateDefinition.safeParse(input);
+    if (!parsed.success) throw ValidationError.fromZod("template", parsed.error);
+    const template = parsed.data;
     const issues: FieldIssue[] = [];
     if (!this.channels.has(template.channel)) {
       issues.push({ path: "channel", message: `unknown channel "${template.channel}" (registered: ${this.channels.ids().join(", ") || "none"})` });
     }
     issues.push(...this.renderer.check(template.content, "content"));
     if (issues.length > 0) throw new ValidationError("template", issues);
+    if (sameDefinition(await this.store.get(this.ws, template.id), template)) return template;
     await this.store.put(this.ws, template, this.clock.now());
     return template;
   }
@@ -79,8 +88,9 @@ export class TemplateLibrary {
       now: new Date(this.clock.now()).toISOString(),
     };
     try {
-      const content = await this.renderer.render(template.content, scope);
-      const parsed = this.channels.get(template.channel)?.contentSchema.safeParse(content);
+      const channel = this.channels.get(template.channel);
+      const content = await this.renderer.render(template.content, scope, channel?.htmlFields);
+      const parsed = channel?.contentSchema.safeParse(content);
       const errors = parsed && !parsed.success ? issuesFromZod(parsed.error) : [];
       return { channel: template.channel, content, aborted: null, errors };
     } catch (e) {
