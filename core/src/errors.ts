@@ -63,6 +63,20 @@ export class ValidationError extends NudgeError {
   }
 }
 
+/**
+ * A webhook call that does not prove it comes from the provider: its signature (or the shared token a
+ * provider sends instead) is missing or does not match, or the plugin has none configured to check it
+ * against. HTTP answers 401. A call signed correctly whose body is malformed is a ValidationError (400).
+ */
+export class WebhookSignatureError extends NudgeError {
+  /** Where the signature was looked for, e.g. `headers.x-twilio-signature`, `query.token`, `Signature`. */
+  readonly field: string;
+  constructor(what: string, field: string, reason: string, options: NudgeErrorOptions = {}) {
+    super("NUDGE_WEBHOOK_SIGNATURE", `Unverified ${what}: ${field}: ${reason}`, { ...options, details: { field, ...options.details } });
+    this.field = field;
+  }
+}
+
 export class NotFoundError extends NudgeError {
   constructor(what: string, id: string) {
     super("NUDGE_NOT_FOUND", `${what} "${id}" was not found`, { details: { what, id } });

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler } from "express";
 import type { ApiKeyOption, ApiKeyScope } from "./options.js";
 import { problem, sendProblem } from "./problem.js";
 
@@ -49,12 +49,16 @@ export class ApiKeys {
     return found ? { id: found.id, scopes: found.scopes } : null;
   }
 
-  /** Middleware: 401 without a valid `Authorization: Bearer <key>`, 403 when the key lacks the scope. */
-  require(scope: ApiKeyScope): RequestHandler {
+  /**
+   * Middleware: 401 without a valid `Authorization: Bearer <key>` (reported to `onFailure` with the key
+   * presented, if any), 403 when the key lacks the scope.
+   */
+  require(scope: ApiKeyScope, onFailure?: (req: Request, presented: string | null) => void): RequestHandler {
     return (req, res, next) => {
       const presented = bearer(req.headers.authorization);
       const key = presented === null ? null : this.authenticate(presented);
       if (!key) {
+        onFailure?.(req, presented);
         res.setHeader("WWW-Authenticate", 'Bearer realm="nudge"');
         sendProblem(res, problem(401, "NUDGE_UNAUTHENTICATED", "Send an API key of this workspace as `Authorization: Bearer <key>`"));
         return;
@@ -69,7 +73,8 @@ export class ApiKeys {
   }
 }
 
-function bearer(header: string | undefined): string | null {
+/** The key of an `Authorization: Bearer <key>` header, or null. */
+export function bearer(header: string | undefined): string | null {
   if (!header) return null;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return match ? match[1]! : null;

@@ -1,5 +1,7 @@
 import express, { type Request, type RequestHandler } from "express";
 import type { BodySpec } from "./route-spec.js";
+import { noteInvalidUtf8, refuseUnstorableBody } from "./hostile-input.js";
+import { adoptHostBody } from "./host-body.js";
 import { problem, sendProblem } from "./problem.js";
 
 const JSON_TYPES = ["application/json", "application/*+json"];
@@ -23,17 +25,22 @@ function requireType(types: string[]): RequestHandler {
   };
 }
 
-/** The middlewares that read a route's body: type check, then body-parser with the route's limit. */
+/**
+ * The middlewares that read a route's body: type check, what the host's parser left when one ran before
+ * the router (host-body.ts), then body-parser with the route's limit (it skips a body already read).
+ */
 export function bodyReaders(spec: BodySpec<unknown> | undefined, defaultLimit: string | number): RequestHandler[] {
   if (!spec) return [];
   switch (spec.kind) {
-    case "json":
-      return [requireType(JSON_TYPES), express.json({ limit: spec.limit ?? defaultLimit, type: JSON_TYPES, strict: true })];
+    case "json": {
+      const limit = spec.limit ?? defaultLimit;
+      return [requireType(JSON_TYPES), adoptHostBody("json", limit, hasBody), express.json({ limit, type: JSON_TYPES, strict: true, verify: noteInvalidUtf8 }), refuseUnstorableBody];
+    }
     case "form":
       // Kept raw and decoded in readForm: the one-click body is one fixed field, not worth a multipart parser.
-      return [requireType(FORM_TYPES), express.raw({ limit: FORM_LIMIT, type: FORM_TYPES })];
+      return [requireType(FORM_TYPES), adoptHostBody("form", FORM_LIMIT, hasBody), express.raw({ limit: FORM_LIMIT, type: FORM_TYPES })];
     case "raw":
-      return [express.raw({ limit: defaultLimit, type: () => true })];
+      return [adoptHostBody("raw", defaultLimit, hasBody), express.raw({ limit: defaultLimit, type: () => true })];
   }
 }
 
@@ -42,6 +49,10 @@ export function bodyReaders(spec: BodySpec<unknown> | undefined, defaultLimit: s
  * with plain text fields (RFC 8058 lets a mail client send either).
  */
 export function readForm(body: unknown, contentType: string | undefined): Record<string, string> {
+  // Fields the host's express.urlencoded() already parsed: only plain string values are form fields.
+  if (body !== null && typeof body === "object" && !Buffer.isBuffer(body)) {
+    return Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === "string"));
+  }
   const text = Buffer.isBuffer(body) ? body.toString("utf8") : "";
   const fields: Record<string, string> = {};
   const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType ?? "");

@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { BatchItem, IdentifyInput, TrackInput } from "@nudge/core";
+import { BatchItem, IdentifyInput, TrackInput, type BatchCall, type IdentifyCall, type TrackCall } from "@nudge/core";
+
+/**
+ * A body handed to the core as it comes, typed as the call it becomes: the core parses it in full (its zod
+ * schema, then the ingest rules) and names every bad field, so checking it here too would parse it twice.
+ */
+const unparsed = <T>() => z.custom<T>(() => true);
 
 /**
  * The ingest bodies. The core validates every call in full (its schemas, then the rules in
@@ -8,11 +14,12 @@ import { BatchItem, IdentifyInput, TrackInput } from "@nudge/core";
  */
 export function ingestSchemas(maxItems: number) {
   return {
-    /** Passed to the core as they come: it names every bad field. */
-    call: z.unknown(),
+    trackCall: unparsed<TrackCall>(),
+    identifyCall: unparsed<IdentifyCall>(),
+    /** What the OpenAPI document shows: the core's own schemas (identify's `contacts` included). */
     track: TrackInput,
     identify: IdentifyInput,
-    batch: z.object({ batch: z.array(z.unknown()).min(1).max(maxItems) }),
+    batch: z.object({ batch: z.array(unparsed<BatchCall>()).min(1).max(maxItems) }),
     batchDocumented: z.object({ batch: z.array(BatchItem).min(1).max(maxItems) }),
   };
 }

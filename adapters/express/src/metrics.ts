@@ -14,6 +14,8 @@ export class RouterMetrics {
   private readonly events: Counter<"type">;
   private readonly messages: Counter<"channel" | "status">;
   private readonly latency: Histogram<"method" | "route" | "status">;
+  private readonly authFailures: Counter;
+  private readonly authLockouts: Counter<"by">;
   private readonly seen = new Set<string>();
 
   constructor(nudge: Nudge) {
@@ -31,6 +33,13 @@ export class RouterMetrics {
       help: "HTTP request latency by route pattern",
       labelNames: ["method", "route", "status"],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+    this.authFailures = new Counter({ name: "nudge_auth_failures_total", help: "Requests refused for a missing or unknown API key (401)", registers });
+    this.authLockouts = new Counter({
+      name: "nudge_auth_lockouts_total",
+      help: "Client addresses or key prefixes locked out after too many failed authentications, by what was locked",
+      labelNames: ["by"],
       registers,
     });
     const system = nudge.system;
@@ -59,6 +68,16 @@ export class RouterMetrics {
     });
     next();
   };
+
+  /** One failed authentication. */
+  authFailed(): void {
+    this.authFailures.inc();
+  }
+
+  /** A client address or a key prefix reached its limit of failed authentications. */
+  authLockedOut(by: "address" | "keyPrefix"): void {
+    this.authLockouts.inc({ by });
+  }
 
   async render(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };

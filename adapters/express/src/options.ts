@@ -35,6 +35,25 @@ export const RateLimitOptions = z.object({
   webhook: z.number().int().positive().default(30_000),
 });
 
+/**
+ * Failed authentications (a missing or unknown API key) counted per client address and per key prefix,
+ * checked before the key itself: once either has `per…` failures within a window, its requests answer
+ * 429 until the window ends, without the key being checked.
+ */
+export const AuthLimitOptions = z.object({
+  /** The window failures are counted in; a locked-out address or prefix waits for the end of its window. */
+  windowMs: z.number().int().positive().default(15 * 60_000),
+  /** Failures per window from one client address (an IPv6 address counts with its /56 network). */
+  perAddress: z.number().int().positive().default(100),
+  /** Failures per window with one key prefix, from any address (a distributed guess at one key). */
+  perKeyPrefix: z.number().int().positive().default(100),
+  /** How many leading characters of a presented key make its prefix. */
+  prefixLength: z.number().int().min(4).max(64).default(12),
+  /** Most addresses and prefixes tracked at once (a memory bound); the oldest windows are forgotten first. */
+  maxTracked: z.number().int().min(100).default(100_000),
+});
+export type AuthLimitOptions = z.infer<typeof AuthLimitOptions>;
+
 export const RouterOptions = z.object({
   keys: z
     .array(ApiKeyOption)
@@ -48,6 +67,8 @@ export const RouterOptions = z.object({
     }),
   /** Per-key and per-IP limits; `false` turns rate limiting off (e.g. behind a gateway that does it). */
   rateLimit: z.union([z.literal(false), RateLimitOptions]).default(RateLimitOptions.parse({})),
+  /** Lockouts after failed authentications; `false` turns them off (e.g. behind a gateway that does it). */
+  authLimit: z.union([z.literal(false), AuthLimitOptions]).default(AuthLimitOptions.parse({})),
   /** Largest JSON body outside batches: larger gets 413. */
   bodyLimit: Size.default("256kb"),
   batch: z
@@ -70,8 +91,11 @@ export const RouterOptions = z.object({
   clickWindowMs: z.number().int().positive().default(60_000),
   /** Loads of one open pixel within this window count once (a client that fetches images twice, a proxy's prefetch). */
   openWindowMs: z.number().int().positive().default(60_000),
-  /** Serve /metrics without a key (the default, for a scraper on a private network) or only to admin keys. */
-  publicMetrics: z.boolean().default(true),
+  /**
+   * Serve /metrics without a key. Off by default: the scraper sends an admin key. Turn it on only where
+   * the mount point is out of the public's reach (a private network); the router logs that it is public.
+   */
+  publicMetrics: z.boolean().default(false),
   /** Request logs through pino-http on the instance's logger (info level; not mounted when the logger is above info). */
   requestLog: z.boolean().default(true),
 });

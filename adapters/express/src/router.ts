@@ -1,11 +1,14 @@
-import express, { type Express, type RequestHandler } from "express";
+import express, { type Application, type Express, type Request, type RequestHandler } from "express";
 import type { z } from "zod";
 import { PluginConfigError, ValidationError, issuesFromZod, type FieldIssue, type Nudge } from "@nudge/core";
 import { ApiKeys } from "./api-keys.js";
+import { AuthLimiter } from "./auth-limiter.js";
 import { bodyReaders, readForm } from "./body.js";
+import { problemErrorHandler } from "./error-handler.js";
 import { RouterMetrics } from "./metrics.js";
 import { buildOpenApi } from "./openapi.js";
 import { RouterOptions, type RouterOptionsInput } from "./options.js";
+import { clientDecodeErrors, refuseHostileUrl } from "./hostile-input.js";
 import { errorHandler, notFound } from "./problem.js";
 import { createLimiters, type Limiter } from "./rate-limit.js";
 import { requestId, requestLog } from "./request-log.js";
@@ -73,6 +76,12 @@ export function nudgeRouter(nudge: Nudge, input: RouterOptionsInput): Express {
   const keys = new ApiKeys(options.keys);
   const metrics = new RouterMetrics(nudge);
   const limiters = createLimiters(options.rateLimit, nudge.logger);
+  const authLimiter = options.authLimit === false ? null : new AuthLimiter(options.authLimit, nudge.clock, nudge.logger, metrics);
+  const onAuthFailure = (req: Request, presented: string | null): void => {
+    metrics.authFailed();
+    authLimiter?.fail(req, presented);
+  };
+  if (options.publicMetrics) nudge.logger.info({ component: "http" }, "/metrics is public (publicMetrics: true): anyone who reaches the mount point can read it");
 
   const app = express();
   app.disable("x-powered-by");
@@ -103,18 +112,27 @@ export function nudgeRouter(nudge: Nudge, input: RouterOptionsInput): Express {
     ...systemRoutes(ctx, metrics, (baseUrl) => openapi(baseUrl)),
   ];
   openapi = buildOpenApi(routes, { title: `Nudge (${nudge.workspace})`, version: VERSION });
+  app.use(refuseHostileUrl(routes.map((r) => r.path)));
 
   for (const route of routes) {
     const label: RequestHandler = (_req, res, next) => {
       res.locals["route"] = route.path;
       next();
     };
-    const guard: RequestHandler[] = route.access === "public" ? [] : [keys.require(route.access)];
+    // Lockouts are checked before the key, so a locked-out client costs no key comparison.
+    const guard: RequestHandler[] = route.access === "public" ? [] : [...(authLimiter ? [authLimiter.guard] : []), keys.require(route.access, onAuthFailure)];
     const limiter: Limiter | false = route.access !== "public" ? route.access : route.publicLimit === undefined ? "public" : route.publicLimit;
     const limit = limiter === false ? [] : [limiters[limiter]];
     app[route.method](route.path, label, ...guard, ...limit, ...bodyReaders(route.body, options.bodyLimit), execute(route));
   }
   app.use(notFound);
+  app.use(clientDecodeErrors);
   app.use(errorHandler(nudge.logger, () => nudge.running));
+  // Errors raised before the router runs (the host's express.json() on a malformed body) skip a mounted
+  // app; a handler on the same path right after it answers them as problem JSON. Express emits "mount"
+  // from app.use (https://expressjs.com/en/5x/api.html#app.onmount); under an express.Router, add it yourself.
+  app.on("mount", (parent: Application) => {
+    parent.use(app.mountpath, problemErrorHandler({ logger: nudge.logger, running: () => nudge.running }));
+  });
   return app;
 }

@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import express from "express";
 import { z } from "zod";
-import { FakeClock, Tokens, ValidationError, createNudge, definePlugin, sandboxChannel, silentLogger, type Channel, type Logger, type Nudge, type PluginSpec } from "@nudge/core";
+import { FakeClock, Tokens, ValidationError, WebhookSignatureError, createNudge, definePlugin, sandboxChannel, silentLogger, type Channel, type Logger, type Nudge, type PluginSpec } from "@nudge/core";
 import { storageMemory } from "@nudge/storage-memory";
 import { nudgeRouter, type RouterOptionsInput } from "../src/index.js";
 
@@ -11,6 +11,16 @@ export const HOOK_SIGNING_SECRET = "acme-signing-secret";
 export const LINK_SECRET = "link-secret-0123456789abcdef";
 
 export const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
+
+const AcmeReport = z.object({ id: z.string(), status: z.enum(["delivered", "failed"]) });
+
+function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString("utf8"));
+  } catch {
+    return undefined;
+  }
+}
 
 /** A channel whose provider signs its webhooks (HMAC of the raw body), like most real ones. */
 export const hookedChannel = definePlugin({
@@ -26,9 +36,11 @@ export const hookedChannel = definePlugin({
       send: async (m) => ({ providerMessageId: `acme-${m.context.messageId}`, status: "sent" }),
       async parseWebhook(req) {
         const signature = createHmac("sha256", HOOK_SIGNING_SECRET).update(req.rawBody).digest("hex");
-        if (req.headers["x-acme-signature"] !== signature) throw new ValidationError("webhook", [{ path: "signature", message: "bad signature" }]);
-        const body = JSON.parse(req.rawBody.toString("utf8")) as { id: string; status: "delivered" | "failed" };
-        return { reports: [{ providerMessageId: body.id, status: body.status, at: 1 }] };
+        const given = req.headers["x-acme-signature"];
+        if (given !== signature) throw new WebhookSignatureError("acme webhook", "headers.x-acme-signature", given === undefined ? "is missing" : "does not match the body");
+        const body = AcmeReport.safeParse(parseJson(req.rawBody));
+        if (!body.success) throw ValidationError.fromZod("acme webhook", body.error);
+        return { reports: [{ providerMessageId: body.data.id, status: body.data.status, at: 1 }] };
       },
     };
     ctx.registerInstance(Tokens.Channel, channel as Channel);
@@ -60,7 +72,15 @@ export interface TestApp {
 }
 
 export async function makeApp(
-  options: { workspace?: string; router?: Partial<RouterOptionsInput>; plugins?: PluginSpec[]; logger?: Logger; start?: boolean } = {},
+  options: {
+    workspace?: string;
+    router?: Partial<RouterOptionsInput>;
+    plugins?: PluginSpec[];
+    logger?: Logger;
+    start?: boolean;
+    /** Host middleware installed before the router (body parsers, as many host apps do). */
+    host?: express.RequestHandler[];
+  } = {},
 ): Promise<TestApp> {
   const clock = new FakeClock();
   const nudge = await createNudge({
@@ -72,6 +92,7 @@ export async function makeApp(
   });
   if (options.start !== false) await nudge.start();
   const app = express();
+  for (const h of options.host ?? []) app.use(h);
   app.use(
     "/nudge",
     nudgeRouter(nudge, {

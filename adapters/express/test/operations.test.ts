@@ -66,7 +66,7 @@ describe("metrics", () => {
     await request(t.app).post("/nudge/v1/track").set(bearer(INGEST_KEY)).send({ userId: "u1", event: "go" }).expect(202);
     await request(t.app).post("/nudge/v1/track").set(bearer(INGEST_KEY)).send({}).expect(400);
     await t.nudge.drain();
-    const res = await request(t.app).get("/nudge/metrics").expect(200);
+    const res = await request(t.app).get("/nudge/metrics").set(bearer(ADMIN_KEY)).expect(200);
     expect(res.headers["content-type"]).toMatch(/^text\/plain/);
     expect(res.text).toContain('nudge_events_ingested_total{type="track",workspace="acme"} 1');
     expect(res.text).toContain('nudge_events_ingested_total{type="identify",workspace="acme"} 1');
@@ -81,16 +81,28 @@ describe("metrics", () => {
     const b = await makeApp({ workspace: "wb" });
     stops.push(a.nudge, b.nudge);
     await request(a.app).post("/nudge/v1/track").set(bearer(INGEST_KEY)).send({ userId: "u", event: "e" }).expect(202);
-    expect((await request(a.app).get("/nudge/metrics")).text).toContain('nudge_events_ingested_total{type="track",workspace="wa"} 1');
-    expect((await request(b.app).get("/nudge/metrics")).text).not.toContain('type="track"');
+    expect((await request(a.app).get("/nudge/metrics").set(bearer(ADMIN_KEY))).text).toContain('nudge_events_ingested_total{type="track",workspace="wa"} 1');
+    expect((await request(b.app).get("/nudge/metrics").set(bearer(ADMIN_KEY))).text).not.toContain('type="track"');
   });
 
-  it("publicMetrics: false asks for an admin key", async () => {
-    const t = await makeApp({ router: { publicMetrics: false } });
+  it("asks for an admin key by default, and the boot log says nothing about it being public", async () => {
+    const lines: string[] = [];
+    const t = await makeApp({ logger: pino({ level: "info" }, new Writable({ write: (c: Buffer, _e, d) => (lines.push(c.toString()), d()) })) });
     stops.push(t.nudge);
-    await request(t.app).get("/nudge/metrics").expect(401);
+    const none = await request(t.app).get("/nudge/metrics").expect(401);
+    expect(none.headers["content-type"]).toMatch(/^application\/problem\+json/);
     await request(t.app).get("/nudge/metrics").set(bearer(INGEST_KEY)).expect(403);
     await request(t.app).get("/nudge/metrics").set(bearer(ADMIN_KEY)).expect(200);
+    expect(lines.join("")).not.toContain("/metrics is public");
+  });
+
+  it("publicMetrics: true serves it without a key, and the router's logger says so when it is mounted", async () => {
+    const lines: string[] = [];
+    const t = await makeApp({ router: { publicMetrics: true }, logger: pino({ level: "info" }, new Writable({ write: (c: Buffer, _e, d) => (lines.push(c.toString()), d()) })) });
+    stops.push(t.nudge);
+    await request(t.app).get("/nudge/metrics").expect(200);
+    const boot = lines.map((l) => JSON.parse(l) as { level: number; msg: string }).find((e) => e.msg.startsWith("/metrics is public"));
+    expect(boot).toMatchObject({ level: 30, msg: expect.stringContaining("publicMetrics: true") });
   });
 });
 

@@ -130,11 +130,19 @@ describe("public routes", () => {
       expect(after?.status).toBe("delivered");
     });
 
-    it("400 for a bad signature, nothing applied", async () => {
+    it("401 problem JSON for a wrong or missing signature, nothing applied; 400 for a correctly signed malformed body", async () => {
       const message = await sendOne();
       const body = JSON.stringify({ id: message.attempts[0]!.providerMessageId, status: "failed" });
-      await request(t.app).post("/nudge/v1/webhooks/hooked/acme").set("Content-Type", "application/json").set("X-Acme-Signature", "0".repeat(64)).send(body).expect(400);
+      const wrong = await request(t.app).post("/nudge/v1/webhooks/hooked/acme").set("Content-Type", "application/json").set("X-Acme-Signature", "0".repeat(64)).send(body).expect(401);
+      expect(wrong.headers["content-type"]).toMatch(/^application\/problem\+json/);
+      expect(wrong.body).toMatchObject({ status: 401, code: "NUDGE_WEBHOOK_SIGNATURE", detail: expect.stringContaining("headers.x-acme-signature") });
+      const missing = await request(t.app).post("/nudge/v1/webhooks/hooked/acme").set("Content-Type", "application/json").send(body).expect(401);
+      expect(missing.body.detail).toContain("is missing");
       expect((await t.nudge.resolve(Tokens.MessageStore).get(t.nudge.workspace, message.id))?.status).toBe("sent");
+      const malformed = JSON.stringify({ id: message.attempts[0]!.providerMessageId, status: "exploded" });
+      const signed = createHmac("sha256", HOOK_SIGNING_SECRET).update(malformed).digest("hex");
+      const bad = await request(t.app).post("/nudge/v1/webhooks/hooked/acme").set("Content-Type", "application/json").set("X-Acme-Signature", signed).send(malformed).expect(400);
+      expect(bad.body).toMatchObject({ code: "NUDGE_VALIDATION", errors: [{ path: "status" }] });
     });
 
     it("404 for an unknown channel, the wrong provider, or a channel without webhooks", async () => {

@@ -6,6 +6,7 @@ import {
   RateLimitedError,
   RecipientUnreachableError,
   ValidationError,
+  WebhookSignatureError,
 } from "../errors.js";
 import type { Channel, SendContext, WebhookRequest } from "../ports/channel.js";
 import type { Profile } from "../domain/profile.js";
@@ -141,7 +142,7 @@ export function describeChannelConformance<C>(name: string, make: () => Promise<
       const result = await h.channel.parseWebhook(h.webhook.delivered(sent.providerMessageId!), provider);
       expect(result.reports).toEqual(expect.arrayContaining([expect.objectContaining({ providerMessageId: sent.providerMessageId, status: "delivered" })]));
       if (h.webhook.tampered) {
-        await expect(h.channel.parseWebhook(h.webhook.tampered(sent.providerMessageId!), provider)).rejects.toBeInstanceOf(ValidationError);
+        await expect(h.channel.parseWebhook(h.webhook.tampered(sent.providerMessageId!), provider)).rejects.toBeInstanceOf(WebhookSignatureError);
       }
     });
   });

@@ -6,7 +6,7 @@ import {
   NudgeError,
   RateLimitedError,
   RecipientUnreachableError,
-  ValidationError,
+  WebhookSignatureError,
 } from "../errors.js";
 import type { SendContext, WebhookRequest } from "../ports/channel.js";
 import type { Provider, ProviderCall } from "../ports/provider.js";
@@ -144,7 +144,8 @@ export function describeProviderConformance<P>(name: string, make: () => Promise
       const sent = await send();
       const result = await h.provider.parseWebhook(h.webhook.delivered(sent.providerMessageId!));
       expect(result.reports).toEqual(expect.arrayContaining([expect.objectContaining({ providerMessageId: sent.providerMessageId, status: "delivered" })]));
-      if (h.webhook.tampered) await expect(h.provider.parseWebhook(h.webhook.tampered(sent.providerMessageId!))).rejects.toBeInstanceOf(ValidationError);
+      // A bad signature is WebhookSignatureError (HTTP 401), never a ValidationError (400): the sender is not the vendor.
+      if (h.webhook.tampered) await expect(h.provider.parseWebhook(h.webhook.tampered(sent.providerMessageId!))).rejects.toBeInstanceOf(WebhookSignatureError);
     });
 
     it("polls a sent message without failing", async (ctx) => {

@@ -6,7 +6,7 @@ import {
   RateLimitedError,
   RecipientUnreachableError,
   Tokens,
-  ValidationError,
+  WebhookSignatureError,
   type FieldIssue,
   type PluginSpec,
   type Provider,
@@ -36,7 +36,7 @@ export function scriptedKakao(id: string, options: { issues?: (p: KakaoPayload) 
       return { providerMessageId: `${id}-${calls.length}`, status: "sent" };
     },
     async parseWebhook(req) {
-      if (req.headers["x-scripted"] !== "ok") throw new ValidationError(`${id} webhook`, [{ path: "headers.x-scripted", message: "does not match" }]);
+      if (req.headers["x-scripted"] !== "ok") throw new WebhookSignatureError(`${id} webhook`, "headers.x-scripted", "does not match");
       const body = JSON.parse(req.rawBody.toString("utf8")) as { id: string };
       return { reports: [{ providerMessageId: body.id, status: "delivered", at: 0 }] };
     },

@@ -55,7 +55,7 @@ describe("failover between Korean providers", () => {
     const solapiReport = jsonRequest([{ messageId: "M4V1", statusCode: "4000", dateReceived: "2026-03-02T01:00:05.000Z" }], {}, { token: SOLAPI.token });
     await expect(channel.parseWebhook!(solapiReport, "solapi")).resolves.toMatchObject({ reports: [{ providerMessageId: "M4V1", status: "delivered" }] });
     // The same request at NHN's URL lacks NHN's signature.
-    await expect(channel.parseWebhook!(solapiReport, "nhncloud")).rejects.toMatchObject({ issues: [{ path: "headers.x-toast-webhook-signature" }] });
+    await expect(channel.parseWebhook!(solapiReport, "nhncloud")).rejects.toMatchObject({ code: "NUDGE_WEBHOOK_SIGNATURE", field: "headers.x-toast-webhook-signature" });
     await expect(channel.poll!({ provider: "solapi", providerMessageId: "M4V9" })).resolves.toMatchObject({ providerMessageId: "M4V9", status: "delivered" });
     const sent = await send(channel);
     await expect(channel.poll!({ provider: "nhncloud", providerMessageId: sent.providerMessageId!, messageType: "SMS" })).resolves.toMatchObject({ status: "delivered" });

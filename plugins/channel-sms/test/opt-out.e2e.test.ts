@@ -39,7 +39,7 @@ describe("080 opt-out, end to end", () => {
     expect(after.subscriptions.at(-1)).toMatchObject({ channel: "sms", state: "unsubscribed", source: "provider:nhncloud" });
 
     // A forged call (wrong signature) changes nothing, and a provider the channel does not use has no webhook.
-    await expect(nudge.webhooks.handle("sms", "nhncloud", jsonRequest(hook, { "x-toast-webhook-signature": "forged" }))).rejects.toMatchObject({ code: "NUDGE_VALIDATION" });
+    await expect(nudge.webhooks.handle("sms", "nhncloud", jsonRequest(hook, { "x-toast-webhook-signature": "forged" }))).rejects.toMatchObject({ code: "NUDGE_WEBHOOK_SIGNATURE" });
     await expect(nudge.webhooks.handle("sms", "solapi", jsonRequest(hook))).rejects.toMatchObject({ code: "NUDGE_NOT_FOUND" });
 
     const marketing = await nudge.send({ userId: "u1", idempotencyKey: "promo-1", channel: "sms", content: { text: "(광고)아크미\n세일\n무료수신거부 080-1234-1234" }, marketing: true });

@@ -2,6 +2,7 @@ import { z } from "zod";
 import {
   ChannelUnavailableError,
   ValidationError,
+  WebhookSignatureError,
   type Clock,
   type ContactReport,
   type DeliveryReport,
@@ -76,7 +77,10 @@ export class SesWebhook {
   }
 
   async parse(request: WebhookRequest): Promise<WebhookResult> {
-    const envelope = SnsEnvelope.safeParse(parseJson(request.rawBody, "SNS message"));
+    const json = parseJson(request.rawBody, "SNS message");
+    // No signature at all is an unauthenticated call (401), not a malformed one: checked before the envelope's shape.
+    if (this.config.verifySignature && !hasSignature(json)) throw new WebhookSignatureError("SNS message", "Signature", "is missing");
+    const envelope = SnsEnvelope.safeParse(json);
     if (!envelope.success) throw ValidationError.fromZod("SNS message", envelope.error);
     const m = { ...envelope.data, Subject: envelope.data.Subject ?? undefined };
     if (!this.config.topicArns.includes(m.TopicArn)) {
@@ -84,7 +88,7 @@ export class SesWebhook {
     }
     if (this.config.verifySignature) {
       const problem = await this.verifier.check(m);
-      if (problem) throw new ValidationError("SNS message", [{ path: "Signature", message: problem }]);
+      if (problem) throw new WebhookSignatureError("SNS message", "Signature", problem);
     }
     if (m.Type === "SubscriptionConfirmation") return this.confirm(m.SubscribeURL, m.TopicArn);
     if (m.Type === "UnsubscribeConfirmation") {
@@ -143,6 +147,11 @@ export class SesWebhook {
     }
     return { reports: [], contacts: [] }; // Send, Open, Click, DeliveryDelay ...: nothing to apply
   }
+}
+
+function hasSignature(json: unknown): boolean {
+  const signature = typeof json === "object" && json !== null ? (json as { Signature?: unknown }).Signature : undefined;
+  return typeof signature === "string" && signature !== "";
 }
 
 function parseJson(raw: Buffer, what: string): unknown {

@@ -1,6 +1,6 @@
 import { rejection } from "./support/rejection.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeClock, ValidationError, silentLogger, type WebhookRequest } from "@nudge/core";
+import { FakeClock, ValidationError, WebhookSignatureError, silentLogger, type WebhookRequest } from "@nudge/core";
 import { SesWebhook } from "../src/webhooks.js";
 import { FakeSns } from "./support/sns-signer.js";
 
@@ -57,23 +57,29 @@ describe("Amazon SES feedback through SNS", () => {
 
   it("refuses a foreign topic, a tampered message, an untrusted certificate URL, and non-JSON", async () => {
     const fail = (req: WebhookRequest) => hook.parse(req).then(() => null, (e: unknown) => e as ValidationError);
+    const unsigned = (req: WebhookRequest) => hook.parse(req).then(() => null, (e: unknown) => e as WebhookSignatureError);
 
     const foreign = await fail(sns.request(sns.envelope("Notification", FakeSns.ses("Bounce", id), { TopicArn: "arn:aws:sns:us-east-1:999999999999:other" })));
     expect(foreign).toBeInstanceOf(ValidationError);
     expect(foreign!.issues).toEqual([expect.objectContaining({ path: "TopicArn" })]);
 
     const signed = sns.envelope("Notification", FakeSns.ses("Delivery", id));
-    const tampered = await fail(sns.request({ ...signed, Message: JSON.stringify(FakeSns.ses("Complaint", id)) }));
-    expect(tampered!.issues).toEqual([{ path: "Signature", message: "the signature does not match the message" }]);
+    const tampered = await unsigned(sns.request({ ...signed, Message: JSON.stringify(FakeSns.ses("Complaint", id)) }));
+    expect(tampered).toBeInstanceOf(WebhookSignatureError);
+    expect(tampered).toMatchObject({ code: "NUDGE_WEBHOOK_SIGNATURE", field: "Signature", message: "Unverified SNS message: Signature: the signature does not match the message" });
 
-    const forged = await fail(sns.request(sns.envelope("Notification", FakeSns.ses("Bounce", id), { SigningCertURL: "https://evil.test/cert.pem" })));
-    expect(forged!.issues[0]).toMatchObject({ path: "Signature", message: expect.stringContaining("not a trusted") });
+    const forged = await unsigned(sns.request(sns.envelope("Notification", FakeSns.ses("Bounce", id), { SigningCertURL: "https://evil.test/cert.pem" })));
+    expect(forged).toMatchObject({ field: "Signature", message: expect.stringContaining("not a trusted") });
 
     const junk = await fail({ headers: {}, rawBody: Buffer.from("not json"), query: {} });
     expect(junk).toBeInstanceOf(ValidationError);
 
-    const missing = await fail({ headers: {}, rawBody: Buffer.from(JSON.stringify({ Type: "Notification" })), query: {} });
-    expect(missing!.issues.map((i) => i.path)).toEqual(expect.arrayContaining(["MessageId", "TopicArn", "Signature"]));
+    // No signature at all is unauthenticated; a signed envelope missing other fields is malformed.
+    const missing = await unsigned({ headers: {}, rawBody: Buffer.from(JSON.stringify({ Type: "Notification" })), query: {} });
+    expect(missing).toMatchObject({ code: "NUDGE_WEBHOOK_SIGNATURE", field: "Signature", message: expect.stringContaining("is missing") });
+    const partial = await fail({ headers: {}, rawBody: Buffer.from(JSON.stringify({ Type: "Notification", Signature: "c2ln" })), query: {} });
+    expect(partial).toBeInstanceOf(ValidationError);
+    expect(partial!.issues.map((i) => i.path)).toEqual(expect.arrayContaining(["MessageId", "TopicArn", "SigningCertURL"]));
   });
 
   it("names the bad field of a malformed SES notification", async () => {

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import { ValidationError, type WebhookRequest } from "@nudge/core";
+import { ValidationError, WebhookSignatureError, type WebhookRequest } from "@nudge/core";
 
 /**
  * One entry of a Solapi report webhook: a POST of a JSON array of `{ messageId, groupId, statusCode, statusMessage,
@@ -40,9 +40,9 @@ function sameBytes(a: string, b: string): boolean {
  * `plugin` names the factory whose `webhookToken` is missing, in the error.
  */
 export function readSolapiReports(req: WebhookRequest, token: string | undefined, now: number, plugin: string): SolapiReportEntry[] {
-  if (!token) throw new ValidationError("Solapi webhook", [{ path: "webhookToken", message: `is not configured on ${plugin}` }]);
+  if (!token) throw new WebhookSignatureError("Solapi webhook", "webhookToken", `is not configured on ${plugin}`);
   const got = typeof req.query["token"] === "string" ? req.query["token"] : undefined;
-  if (got === undefined || !sameBytes(got, token)) throw new ValidationError("Solapi webhook", [{ path: "query.token", message: "does not match the configured token" }]);
+  if (got === undefined || !sameBytes(got, token)) throw new WebhookSignatureError("Solapi webhook", "query.token", got === undefined ? "is missing" : "does not match the configured token");
   let json: unknown;
   try {
     json = JSON.parse(req.rawBody.toString("utf8"));

@@ -1,4 +1,4 @@
-import { ValidationError, type WebhookRequest, type WebhookResult } from "@nudge/core";
+import { ValidationError, WebhookSignatureError, type WebhookRequest, type WebhookResult } from "@nudge/core";
 import { sameBytes, twilioSignature } from "./signature.js";
 
 function header(req: WebhookRequest, name: string): string | undefined {
@@ -15,7 +15,7 @@ export function parseTwilioWebhook(req: WebhookRequest, authToken: string, url: 
   const params = Object.fromEntries(new URLSearchParams(req.rawBody.toString("utf8")));
   const got = header(req, "x-twilio-signature");
   if (got === undefined || !sameBytes(got, twilioSignature(authToken, url, params))) {
-    throw new ValidationError("Twilio webhook", [{ path: "headers.x-twilio-signature", message: "does not match the request" }]);
+    throw new WebhookSignatureError("Twilio webhook", "headers.x-twilio-signature", got === undefined ? "is missing" : "does not match the request");
   }
   const sid = params["MessageSid"];
   const state = params["MessageStatus"];

@@ -45,7 +45,7 @@ describe("routing by country, with Twilio as the international provider", () => 
   it("verifies Twilio's status callbacks through the channel's webhook entry", async () => {
     const r = await started.channel.parseWebhook!(twilioCallback("SM1", "undelivered", TWILIO.authToken, { ErrorCode: "30005" }), "twilio");
     expect(r.reports).toEqual([{ providerMessageId: "SM1", status: "failed", providerCode: "30005", at: expect.any(Number), invalidateContact: true }]);
-    await expect(started.channel.parseWebhook!(twilioCallback("SM1", "delivered", "wrong-token"), "twilio")).rejects.toMatchObject({ issues: [{ path: "headers.x-twilio-signature" }] });
+    await expect(started.channel.parseWebhook!(twilioCallback("SM1", "delivered", "wrong-token"), "twilio")).rejects.toMatchObject({ code: "NUDGE_WEBHOOK_SIGNATURE", field: "headers.x-twilio-signature" });
   });
 });
 

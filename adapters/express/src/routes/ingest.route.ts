@@ -16,7 +16,7 @@ export function ingestRoutes({ nudge, options }: RouteContext): RouteSpec[] {
       tag: "Ingest",
       summary: "Record an event a person did",
       description: "userId or anonymousId is required; a timestamp more than 24 h ahead is rejected. A repeated messageId stores nothing new.",
-      body: { kind: "json", schema: schemas.call, documented: schemas.track },
+      body: { kind: "json", schema: schemas.trackCall, documented: schemas.track },
       responses: ok,
       async handle({ body }) {
         return { status: 202, body: accepted([await nudge.track(body)]) };
@@ -28,8 +28,10 @@ export function ingestRoutes({ nudge, options }: RouteContext): RouteSpec[] {
       access: "ingest",
       tag: "Ingest",
       summary: "Record who a person is and their traits",
-      description: "Traits named email, phone, timezone and locale also set the person's contact points and settings.",
-      body: { kind: "json", schema: schemas.call, documented: schemas.identify },
+      description:
+        "Traits named email, phone, timezone and locale also set the person's contact points and settings. " +
+        "`contacts` sets contact points and channel facts only: `{ email, phone, kakao: { channelFriend } }`.",
+      body: { kind: "json", schema: schemas.identifyCall, documented: schemas.identify },
       responses: ok,
       async handle({ body }) {
         return { status: 202, body: accepted([await nudge.identify(body)]) };

@@ -26,7 +26,8 @@ export function webhookRoutes({ nudge, options }: RouteContext): RouteSpec[] {
       tag: "Webhooks",
       summary: "Receive a provider's delivery reports",
       description:
-        "Verified by the provider's own signature scheme where it has one (the channel checks it over the exact bytes). " +
+        "Verified by the provider's own signature scheme where it has one (the channel checks it over the exact bytes; " +
+        "a missing or wrong signature is 401, a correctly signed but malformed body 400). " +
         'When the router has a secret for "<channel>/<provider>" in webhookSecrets, the call must also carry it as ' +
         "?secret= or in the X-Nudge-Webhook-Secret header.",
       params: WebhookParams,
@@ -34,7 +35,7 @@ export function webhookRoutes({ nudge, options }: RouteContext): RouteSpec[] {
       body: { kind: "raw" },
       responses: {
         200: { description: "Applied (or the provider's expected answer)", schema: Applied },
-        401: { description: "Missing or wrong webhook secret" },
+        401: { description: "Missing or wrong webhook secret (NUDGE_WEBHOOK_UNAUTHENTICATED) or provider signature (NUDGE_WEBHOOK_SIGNATURE)" },
         404: { description: "No such channel, provider or webhook" },
       },
       async handle({ params, query, body, req, res }) {

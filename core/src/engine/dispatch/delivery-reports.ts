@@ -32,8 +32,8 @@ export class DeliveryReports {
   ) {}
 
   /**
-   * Verifies and applies one webhook call of a channel's provider. Throws ValidationError for a bad
-   * signature or body, NotFoundError for a channel or provider that takes none.
+   * Verifies and applies one webhook call of a channel's provider. Throws WebhookSignatureError for a
+   * bad signature, ValidationError for a bad body, NotFoundError for a channel or provider that takes none.
    */
   async handle(channelId: string, providerId: string, request: WebhookRequest): Promise<WebhookResult & { applied: number }> {
     const channel = this.channels.get(channelId);

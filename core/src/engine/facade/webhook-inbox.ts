@@ -18,7 +18,7 @@ export class WebhookInbox {
     return c !== undefined && c.providers.includes(provider) && typeof c.parseWebhook === "function";
   }
 
-  /** Verifies and applies one call. Throws ValidationError for a bad signature or body, NotFoundError for no such webhook. */
+  /** Verifies and applies one call. Throws WebhookSignatureError for a bad signature, ValidationError for a bad body, NotFoundError for no such webhook. */
   handle(channel: string, provider: string, request: WebhookRequest): Promise<WebhookResult & { applied: number }> {
     return this.reports.handle(channel, provider, request);
   }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ValidationError, type DeliveryReport, type WebhookRequest, type WebhookResult } from "@nudge/core";
+import { ValidationError, WebhookSignatureError, type DeliveryReport, type WebhookRequest, type WebhookResult } from "@nudge/core";
 import { kakaoReportStatus } from "./errors.js";
 import { kstToEpoch } from "../shared/kst.js";
 import { sameBytes } from "../shared/signature.js";
@@ -22,9 +22,11 @@ const NhnBody = z.object({
 });
 
 export function parseNhnKakaoWebhook(req: WebhookRequest, signature: string | undefined, now: number): WebhookResult {
-  if (!signature) throw new ValidationError("NHN Cloud webhook", [{ path: "webhookSignature", message: "is not configured on nhnCloudKakao()" }]);
+  if (!signature) throw new WebhookSignatureError("NHN Cloud webhook", "webhookSignature", "is not configured on nhnCloudKakao()");
   const got = header(req, "x-toast-webhook-signature");
-  if (got === undefined || !sameBytes(got, signature)) throw new ValidationError("NHN Cloud webhook", [{ path: "headers.x-toast-webhook-signature", message: "does not match the configured signature" }]);
+  if (got === undefined || !sameBytes(got, signature)) {
+    throw new WebhookSignatureError("NHN Cloud webhook", "headers.x-toast-webhook-signature", got === undefined ? "is missing" : "does not match the configured signature");
+  }
   let value: unknown;
   try {
     value = JSON.parse(req.rawBody.toString("utf8"));

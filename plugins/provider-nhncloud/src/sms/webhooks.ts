@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ValidationError, type ContactReport, type DeliveryReport, type WebhookRequest, type WebhookResult } from "@nudge/core";
+import { ValidationError, WebhookSignatureError, type ContactReport, type DeliveryReport, type WebhookRequest, type WebhookResult } from "@nudge/core";
 import { e164Number } from "@nudge/channel-sms";
 import { NHN_DEAD_NUMBER } from "./errors.js";
 import { kstToEpoch } from "../shared/kst.js";
@@ -29,10 +29,10 @@ const NhnHook = z.object({
 const NhnBody = z.object({ hooksId: z.string(), productName: z.string().optional(), event: z.string(), hooks: z.array(NhnHook) });
 
 export function parseNhnSmsWebhook(req: WebhookRequest, signature: string | undefined, now: number): WebhookResult {
-  if (!signature) throw new ValidationError("NHN Cloud webhook", [{ path: "webhookSignature", message: "is not configured in nhnCloudSms()" }]);
+  if (!signature) throw new WebhookSignatureError("NHN Cloud webhook", "webhookSignature", "is not configured in nhnCloudSms()");
   const got = header(req, "x-toast-webhook-signature");
   if (got === undefined || !sameBytes(got, signature)) {
-    throw new ValidationError("NHN Cloud webhook", [{ path: "headers.x-toast-webhook-signature", message: "does not match the configured signature" }]);
+    throw new WebhookSignatureError("NHN Cloud webhook", "headers.x-toast-webhook-signature", got === undefined ? "is missing" : "does not match the configured signature");
   }
   let json: unknown;
   try {

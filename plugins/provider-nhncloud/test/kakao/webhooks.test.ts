@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "@nudge/core";
+import { ValidationError, WebhookSignatureError } from "@nudge/core";
 import { NHN } from "./nhn-kakao.fake.js";
 import { jsonRequest, kakaoThroughNhn, nhnProvider, nhnResultHook } from "./harness.js";
 
@@ -14,11 +14,11 @@ describe("NHN Cloud Kakao delivery reports", () => {
 
   it("refuses a wrong or missing signature, a body that is not NHN's, and any report when no signature is configured", async () => {
     const provider = await nhnProvider("http://127.0.0.1:9");
-    await expect(provider.parseWebhook!(jsonRequest(nhnResultHook("R1:1"), { "x-toast-webhook-signature": "kakao-hook-signaturf" }))).rejects.toMatchObject({ issues: [{ path: "headers.x-toast-webhook-signature" }] });
-    await expect(provider.parseWebhook!(jsonRequest(nhnResultHook("R1:1")))).rejects.toBeInstanceOf(ValidationError);
+    await expect(provider.parseWebhook!(jsonRequest(nhnResultHook("R1:1"), { "x-toast-webhook-signature": "kakao-hook-signaturf" }))).rejects.toMatchObject({ code: "NUDGE_WEBHOOK_SIGNATURE", field: "headers.x-toast-webhook-signature" });
+    await expect(provider.parseWebhook!(jsonRequest(nhnResultHook("R1:1")))).rejects.toBeInstanceOf(WebhookSignatureError);
     await expect(provider.parseWebhook!(jsonRequest({ hooks: "nope" }, { "x-toast-webhook-signature": NHN.signature }))).rejects.toBeInstanceOf(ValidationError);
     const unsigned = await nhnProvider("http://127.0.0.1:9", { webhookSignature: undefined });
-    await expect(unsigned.parseWebhook!(jsonRequest(nhnResultHook("R1:1"), { "x-toast-webhook-signature": NHN.signature }))).rejects.toMatchObject({ issues: [{ path: "webhookSignature" }] });
+    await expect(unsigned.parseWebhook!(jsonRequest(nhnResultHook("R1:1"), { "x-toast-webhook-signature": NHN.signature }))).rejects.toMatchObject({ code: "NUDGE_WEBHOOK_SIGNATURE", field: "webhookSignature" });
   });
 
   it("reaches the provider through the channel's webhook route (/v1/webhooks/kakao/nhncloud)", async () => {

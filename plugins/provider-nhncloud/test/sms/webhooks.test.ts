@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "@nudge/core";
+import { ValidationError, WebhookSignatureError } from "@nudge/core";
 import { startProviderPlugin } from "@nudge/core/testkit";
 import { nhnCloudSms } from "../../src/index.js";
 import { NHN } from "./nhn-sms.fake.js";
@@ -29,19 +29,17 @@ describe("NHN Cloud SMS webhooks", () => {
     expect(r.reports).toEqual([{ providerMessageId: "REQ1:1", status: "failed", providerCode: "3001", reason: "FAILED", at: Date.parse("2026-03-02T01:00:04Z"), invalidateContact: true }]);
   });
 
-  it("refuses a missing or wrong signature and a malformed body, naming the field", async () => {
-    await expect(provider.parseWebhook!(jsonRequest(unsubscribe))).rejects.toBeInstanceOf(ValidationError);
-    await expect(provider.parseWebhook!(jsonRequest(unsubscribe, { "x-toast-webhook-signature": "hook-signature-2" }))).rejects.toMatchObject({
-      issues: [{ path: "headers.x-toast-webhook-signature" }],
-    });
-    await expect(provider.parseWebhook!(jsonRequest({ event: "UNSUBSCRIBE" }, { "x-toast-webhook-signature": NHN.signature }))).rejects.toMatchObject({
-      issues: expect.arrayContaining([expect.objectContaining({ path: "hooksId" })]),
-    });
+  it("refuses a missing or wrong signature (WebhookSignatureError) and a signed but malformed body (ValidationError), naming the field", async () => {
+    await expect(provider.parseWebhook!(jsonRequest(unsubscribe))).rejects.toMatchObject({ code: "NUDGE_WEBHOOK_SIGNATURE", field: "headers.x-toast-webhook-signature" });
+    await expect(provider.parseWebhook!(jsonRequest(unsubscribe, { "x-toast-webhook-signature": "hook-signature-2" }))).rejects.toBeInstanceOf(WebhookSignatureError);
+    const malformed = provider.parseWebhook!(jsonRequest({ event: "UNSUBSCRIBE" }, { "x-toast-webhook-signature": NHN.signature }));
+    await expect(malformed).rejects.toBeInstanceOf(ValidationError);
+    await expect(malformed).rejects.toMatchObject({ issues: expect.arrayContaining([expect.objectContaining({ path: "hooksId" })]) });
   });
 
   it("refuses every webhook when no signature is configured", async () => {
     const bare = (await startProviderPlugin(nhnCloudSms({ appKey: NHN.appKey, secretKey: NHN.secretKey }))).provider;
-    await expect(bare.parseWebhook!(jsonRequest(unsubscribe, { "x-toast-webhook-signature": NHN.signature }))).rejects.toMatchObject({ issues: [{ path: "webhookSignature" }] });
+    await expect(bare.parseWebhook!(jsonRequest(unsubscribe, { "x-toast-webhook-signature": NHN.signature }))).rejects.toMatchObject({ code: "NUDGE_WEBHOOK_SIGNATURE", field: "webhookSignature" });
   });
 });
 

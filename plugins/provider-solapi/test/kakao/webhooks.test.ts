@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "@nudge/core";
+import { ValidationError, WebhookSignatureError } from "@nudge/core";
 import { SOLAPI } from "./solapi-kakao.fake.js";
 import { jsonRequest, kakaoThroughSolapi, solapiProvider } from "./harness.js";
 
@@ -10,11 +10,11 @@ describe("Solapi Kakao delivery reports", () => {
     const provider = await solapiProvider("http://127.0.0.1:9");
     const r = await provider.parseWebhook!(jsonRequest([{ messageId: "M1", statusCode: "3102", statusMessage: "친구 아님", dateReceived: "2026-03-02T01:00:00.000Z" }], {}, { token: SOLAPI.token }));
     expect(r.reports).toEqual([{ providerMessageId: "M1", status: "failed", providerCode: "3102", reason: "친구 아님", at: Date.parse("2026-03-02T01:00:00Z") }]);
-    await expect(provider.parseWebhook!(jsonRequest([]))).rejects.toBeInstanceOf(ValidationError);
-    await expect(provider.parseWebhook!(jsonRequest([], {}, { token: "kakao-hook-tokeN" }))).rejects.toMatchObject({ issues: [{ path: "query.token" }] });
+    await expect(provider.parseWebhook!(jsonRequest([]))).rejects.toBeInstanceOf(WebhookSignatureError);
+    await expect(provider.parseWebhook!(jsonRequest([], {}, { token: "kakao-hook-tokeN" }))).rejects.toMatchObject({ code: "NUDGE_WEBHOOK_SIGNATURE", field: "query.token" });
     await expect(provider.parseWebhook!(jsonRequest({ not: "an array" }, {}, { token: SOLAPI.token }))).rejects.toBeInstanceOf(ValidationError);
     const untokened = await solapiProvider("http://127.0.0.1:9", { webhookToken: undefined });
-    await expect(untokened.parseWebhook!(jsonRequest([], {}, { token: SOLAPI.token }))).rejects.toMatchObject({ issues: [{ path: "webhookToken" }] });
+    await expect(untokened.parseWebhook!(jsonRequest([], {}, { token: SOLAPI.token }))).rejects.toMatchObject({ code: "NUDGE_WEBHOOK_SIGNATURE", field: "webhookToken" });
   });
 
   it("reads Solapi's codes: 4000 delivered, 2000/3000 on the way, Kakao refusals failed with the code kept", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "@nudge/core";
+import { ValidationError, WebhookSignatureError } from "@nudge/core";
 import { startProviderPlugin } from "@nudge/core/testkit";
 import { solapiSms } from "../../src/index.js";
 import { SOLAPI } from "./solapi.fake.js";
@@ -20,13 +20,13 @@ describe("Solapi SMS delivery reports", () => {
   });
 
   it("refuses a report without the registered token (Solapi documents no signature to check instead)", async () => {
-    await expect(report("4000", {})).rejects.toMatchObject({ issues: [{ path: "query.token" }] });
-    await expect(report("4000", { token: "hook-token-2" })).rejects.toBeInstanceOf(ValidationError);
+    await expect(report("4000", {})).rejects.toMatchObject({ code: "NUDGE_WEBHOOK_SIGNATURE", field: "query.token" });
+    await expect(report("4000", { token: "hook-token-2" })).rejects.toBeInstanceOf(WebhookSignatureError);
   });
 
   it("refuses every report when no token is configured, and a body that is not a report list", async () => {
     const bare = (await startProviderPlugin(solapiSms({ apiKey: SOLAPI.apiKey, apiSecret: SOLAPI.apiSecret }))).provider;
-    await expect(bare.parseWebhook!(solapiReport("M1"))).rejects.toMatchObject({ issues: [{ path: "webhookToken" }] });
+    await expect(bare.parseWebhook!(solapiReport("M1"))).rejects.toMatchObject({ code: "NUDGE_WEBHOOK_SIGNATURE", field: "webhookToken" });
     const bad = { headers: {}, rawBody: Buffer.from(JSON.stringify({ messageId: "M1" })), query: { token: SOLAPI.token } };
     await expect(provider.parseWebhook!(bad)).rejects.toBeInstanceOf(ValidationError);
   });
