@@ -37,6 +37,7 @@ export { Nudge } from "./engine/nudge.js";
 export type { EngineSettingsInput } from "./engine/options.js";
 export type { Hooks, HookEvents, HookName } from "./engine/hooks.js";
 export type { Accepted } from "./engine/ingest/ingest-service.js";
+export type { BatchCall, CatalogOf, EventName, IdentifyCall, TrackCall } from "./engine/ingest/typed-calls.js";
 export type { JourneyService, LiveJourney } from "./engine/journeys/journey-service.js";
 export type { ProfileService, IdentityRef } from "./engine/profiles/profile-service.js";
 export type { SegmentService } from "./engine/segments/segment-service.js";

@@ -30,7 +30,7 @@ describe("ingest: nudge.batch()", () => {
       { type: "identify", userId: "u2", traits: { phone: "not a phone" } },
       { type: "track", event: "viewed" },
       { type: "alias", userId: "u3" },
-    ]);
+    ] as never); // invalid on purpose: the types refuse these items too
     const err = (await bad.catch((e: unknown) => e)) as ValidationError;
     expect(err).toBeInstanceOf(ValidationError);
     const paths = err.issues.map((i) => i.path);

@@ -12,7 +12,7 @@ const issuesOf = (input: unknown) => {
   return [];
 };
 
-const base = { id: "j", trigger: { type: "event", event: "x" } };
+const base = { id: "j", trigger: { type: "event", event: "x" } } satisfies Partial<JourneyDefinitionInput>;
 
 describe("journeys: definitions are parsed with zod; errors name the step id and the field", () => {
   it.each([

@@ -64,7 +64,7 @@ describe("journeys: A/B/n split with a holdout", () => {
 
   it("shares that do not add up to 100 are refused, naming the step", async () => {
     const { nudge } = await start();
-    const bad = { ...ab, steps: [{ id: "arm", type: "split", paths: [{ name: "A", percent: 60 }], holdout: { percent: 30 } }] };
+    const bad: JourneyDefinitionInput = { ...ab, steps: [{ id: "arm", type: "split", paths: [{ name: "A", percent: 60 }], holdout: { percent: 30 } }] };
     await expect(nudge.journeys.put(bad)).rejects.toMatchObject({ issues: [{ path: "steps[0](arm).paths", message: "percentages add up to 90, not 100" }] });
     await nudge.stop();
   });

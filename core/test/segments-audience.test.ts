@@ -31,21 +31,21 @@ describe("segments: audience", () => {
     for (let i = 0; i < 200; i++) await nudge.identify({ userId: `u${i}`, traits: { age: 20 + (i % 40) } });
     await nudge.track({ userId: "u1", event: "purchase" });
     await nudge.drain();
-    const draft = { condition: { type: "trait", trait: "age", op: "lt", value: 30 } };
+    const draft = { condition: { type: "trait", trait: "age", op: "lt", value: 30 } } as const;
     expect(await nudge.segments.estimate(draft)).toEqual({ count: 50, sampled: 200, matched: 50, total: 200, exact: true });
     const sampled = await nudge.segments.estimate(draft, { sample: 100 });
     expect(sampled).toMatchObject({ sampled: 100, total: 200, exact: false });
     expect(sampled.count).toBe(Math.round((sampled.matched / 100) * 200));
     expect(sampled.count).toBeGreaterThan(25);
     expect(sampled.count).toBeLessThan(80);
-    const buyers = { condition: { type: "event", event: "purchase", within: "P1D" } };
+    const buyers = { condition: { type: "event", event: "purchase", within: "P1D" } } as const;
     expect((await nudge.segments.estimate(buyers)).count).toBe(1);
     const preview = await nudge.segments.preview(draft, { limit: 5 });
     expect(preview.profileIds).toHaveLength(5);
     for (const id of preview.profileIds) expect(await nudge.segments.matches(draft, id)).toBe(true);
     // Nothing was saved or joined.
     expect(await nudge.segments.list()).toEqual([]);
-    await expect(nudge.segments.estimate({ condition: { type: "trait", trait: "age" } })).rejects.toMatchObject({
+    await expect(nudge.segments.estimate({ condition: { type: "trait", trait: "age" } as never })).rejects.toMatchObject({
       issues: [expect.objectContaining({ path: "condition.op" })],
     });
     await expect(nudge.segments.estimate({ condition: { type: "segment", segment: "ghost" } })).rejects.toMatchObject({

@@ -153,7 +153,7 @@ describe("segments: every operator", () => {
   });
 
   it("definitions are validated with the field named", async () => {
-    const bad = async (condition: unknown) => nudge.segments.put({ id: "bad", condition }).catch((e: unknown) => e);
+    const bad = async (condition: unknown) => nudge.segments.put({ id: "bad", condition: condition as never }).catch((e: unknown) => e);
     expect(await bad({ type: "trait", trait: "plan", op: "eq" })).toMatchObject({ issues: [{ path: "condition.value", message: 'op "eq" needs a value' }] });
     expect(await bad({ type: "trait", trait: "plan", op: "in", value: "pro" })).toMatchObject({ issues: [{ path: "condition.value", message: 'op "in" needs an array' }] });
     expect(await bad({ type: "trait", trait: "d", op: "before" })).toMatchObject({ issues: [expect.objectContaining({ path: "condition.value" })] });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { EpochMs, JsonRecord, Timestamp } from "./common.js";
+import { ContactFacts } from "./profile.js";
 
 const identity = {
   userId: z.string().min(1).max(200).optional(),
@@ -30,6 +31,8 @@ export const IdentifyInput = z
     traits: JsonRecord.optional(),
     /** Traits written only when the profile has none of that name yet. */
     traitsOnce: JsonRecord.optional(),
+    /** Contact points and channel facts: `{ email, phone, kakao: { channelFriend } }` (see ContactFacts). */
+    contacts: ContactFacts.optional(),
     timestamp: Timestamp.optional(),
     messageId: z.string().min(1).max(200).optional(),
     context: JsonRecord.optional(),

@@ -35,6 +35,34 @@ export const ContactPoints = z.object({
 });
 export type ContactPoints = z.infer<typeof ContactPoints>;
 
+/**
+ * Contact facts a host sets with identify (`contacts`): where the person can be reached, and what a channel
+ * must know to reach them. `null` clears one (a friendship then is "not known"). Unknown keys are refused, so
+ * a misspelt fact is an error rather than silently ignored.
+ */
+export const ContactFacts = z
+  .object({
+    /** Normalized as the `email` trait is: trimmed, lower-cased, checked. */
+    email: z.string().max(320).nullable().optional(),
+    /** Normalized as the `phone` trait is: E.164, national numbers in the `defaultPhoneRegion`. */
+    phone: z.string().max(64).nullable().optional(),
+    kakao: z
+      .object({
+        /** Whether the person is a friend of the brand's Kakao channel: Brand Message targeting I reaches friends only. */
+        channelFriend: z
+          .boolean()
+          .nullable()
+          .optional()
+          .describe("Whether the person is a friend of the brand's Kakao channel (Brand Message targeting I reaches friends only); null: not known"),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .describe("Contact points and what channels need to reach the person; null clears one. email and phone are normalized as the traits of the same name");
+/** What identify's `contacts` takes: `{ email?, phone?, kakao?: { channelFriend? } }`, each nullable. */
+export type ContactFacts = z.input<typeof ContactFacts>;
+
 export const Profile = z.object({
   workspaceId: z.string(),
   /** Internal id, stable across identify and merge. */

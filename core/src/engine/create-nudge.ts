@@ -18,7 +18,7 @@ import { Dispatcher, MESSAGE_RESUME_TIMER } from "./dispatch/dispatcher.js";
 import { MessageRecovery } from "./dispatch/message-recovery.js";
 import { DeliveryReports } from "./dispatch/delivery-reports.js";
 import { DISPATCH_SERVICES } from "./dispatch/dispatch-services.js";
-import { SimFactoryToken, SimStorageToken } from "./simulate/sim-instance.js";
+import { SimFactoryToken, SimSetupToken } from "./simulate/sim-instance.js";
 import { ChannelRegistryToken, InstanceContainerToken, PluginRuntimeToken, PoliciesToken, EngineTokens, SEGMENT_CHANGED_JOB } from "./engine-tokens.js";
 import { Hooks } from "./hooks.js";
 import { IngestService } from "./ingest/ingest-service.js";
@@ -56,7 +56,8 @@ export interface NudgeOptions {
   links?: LinkSettings;
   /**
    * `simulate()`'s throwaway store, made anew for each simulation, e.g. `{ storage: () => storageMemory() }`
-   * (`simulate`'s own `storage` option wins).
+   * (`simulate`'s own `storage` option wins). Needed only when the storage plugin offers no throwaway store of
+   * its own (storage-memory and storage-sqlite do; storage-postgres does not).
    */
   simulation?: { storage: () => PluginSpec };
 }
@@ -89,9 +90,10 @@ const ENGINE_SERVICES: Constructor<unknown>[] = [
 /**
  * Assembles one Nudge instance in its own child container: parses every plugin's config, registers
  * plugins in order, checks the assembly (duplicate ids, ports claimed twice, missing ports), then wires
- * the engine. No I/O happens here; `start()` initialises plugins.
+ * the engine. No I/O happens here; `start()` initialises plugins. `E`, the host's event catalog
+ * (`createNudge<MyEvents>(...)`), types `track` and `batch`; without it they take any event.
  */
-export async function createNudge(options: NudgeOptions): Promise<Nudge> {
+export async function createNudge<E extends object = object>(options: NudgeOptions): Promise<Nudge<E>> {
   if (typeof options.workspace !== "string" || !/^[A-Za-z0-9_.-]{1,100}$/.test(options.workspace)) {
     throw new BootError("NUDGE_BAD_WORKSPACE", `workspace must be 1–100 letters, digits, _ . - (got ${JSON.stringify(options.workspace)})`);
   }
@@ -113,7 +115,10 @@ export async function createNudge(options: NudgeOptions): Promise<Nudge> {
   ic.registerInstance(core, Tokens.Logger, logger);
   ic.registerInstance(core, EngineTokens.Hooks, new Hooks());
   ic.registerInstance(core, Tokens.SandboxOutbox, new SandboxOutbox());
-  ic.registerInstance(core, EngineTokens.TemplateRenderer, new TemplateRenderer());
+  const renderer = new TemplateRenderer(resolved.templates);
+  const partialIssues = renderer.checkPartials();
+  if (partialIssues.length > 0) throw new PluginConfigError("core", partialIssues);
+  ic.registerInstance(core, EngineTokens.TemplateRenderer, renderer);
   ic.registerInstance(core, Tokens.Links, new LinkService(options.workspace, links?.data ?? null));
   if (!links) logger.warn("no links settings: click and unsubscribe links are signed with a per-process key");
 
@@ -184,7 +189,7 @@ export async function createNudge(options: NudgeOptions): Promise<Nudge> {
   ic.registerInstance(core, PluginRuntimeToken, runtime);
   ic.registerInstance(core, InstanceContainerToken, ic);
   ic.registerInstance(core, SimFactoryToken, (o) => createNudge(o));
-  ic.registerInstance(core, SimStorageToken, { storage: options.simulation?.storage ?? null });
+  ic.registerInstance(core, SimSetupToken, { storage: options.simulation?.storage ?? null, plugins: [...options.plugins] });
   for (const cls of ENGINE_SERVICES) {
     assertInjectable(cls);
     child.register(cls as Constructor<unknown>, { useClass: cls as never }, { lifecycle: Lifecycle.ContainerScoped });
@@ -194,7 +199,8 @@ export async function createNudge(options: NudgeOptions): Promise<Nudge> {
 
   const nudge = child.resolve(Nudge);
   wireJobs(ic);
-  return nudge;
+  // The catalog is a compile-time view only: every call is parsed at run time whatever `E` says.
+  return nudge as Nudge<E>;
 }
 
 function sortPolicies(policies: Policy[]): Policy[] {

@@ -12,10 +12,11 @@ import { JourneyService } from "./journeys/journey-service.js";
 import { JourneyTriggers } from "./journeys/journey-triggers.js";
 import { Simulator } from "./simulate/simulator.js";
 import type { SimulateOptions, SimulationInput, SimulationResult } from "./simulate/simulation.js";
-import type { Enrollment } from "../domain/journey.js";
+import type { Enrollment, JourneyDefinitionInput } from "../domain/journey.js";
+import type { BatchCall, CatalogOf, IdentifyCall, TrackCall } from "./ingest/typed-calls.js";
 import { ProfileService } from "./profiles/profile-service.js";
 import { SegmentService } from "./segments/segment-service.js";
-import { DirectSender } from "./dispatch/direct-send.js";
+import { DirectSender, type SendRequestInput } from "./dispatch/direct-send.js";
 import { CostReport, type CostQuery, type CostSummary } from "./dispatch/cost-report.js";
 import type { Message } from "../domain/message.js";
 import type { InstanceContainer } from "../container/plugin-context.js";
@@ -33,9 +34,18 @@ type State = "created" | "starting" | "running" | "stopping" | "stopped";
  * `createNudge()`, then `start()`; `stop()` drains in-flight work and closes plugins in reverse order.
  * Its services (`profiles`, `journeys`, `segments`, `templates`, `messages`, `webhooks`, `system`) are
  * what adapters and hosts use; the engine behind them is private.
+ *
+ * `E` is the host's event catalog (`createNudge<MyEvents>()`): it types `track` and `batch`. Without one,
+ * any event name and any properties are accepted. Every call is still parsed with zod.
  */
 @injectable()
-export class Nudge {
+export class Nudge<E extends object = object> {
+  /**
+   * Type-only (never set): the event catalog `track` and `batch` are checked against. The methods read it
+   * through their `this` type rather than naming `E` in a parameter, so an instance made with a catalog is
+   * still a `Nudge` wherever one is taken (routers, plugin helpers).
+   */
+  declare readonly "~events"?: E;
   private state: State = "created";
   private stopping: Promise<void> | null = null;
 
@@ -95,7 +105,7 @@ export class Nudge {
    * in a throwaway instance with a fake clock and the channels in sandbox mode: every step, message,
    * cost and policy decision, with UTC and recipient-local times. Nothing of this instance is written.
    */
-  async simulate(journey: unknown, input?: SimulationInput, options?: SimulateOptions): Promise<SimulationResult> {
+  async simulate(journey: JourneyDefinitionInput, input?: SimulationInput, options?: SimulateOptions): Promise<SimulationResult> {
     return this.service(Simulator).run(journey, input, options);
   }
 
@@ -109,7 +119,7 @@ export class Nudge {
   }
 
   /** Sends one message outside journeys (receipts, one-time codes) through the dispatch pipeline. */
-  async send(input: unknown): Promise<Message> {
+  async send(input: SendRequestInput): Promise<Message> {
     this.assertRunning();
     return this.service(DirectSender).send(input);
   }
@@ -121,13 +131,13 @@ export class Nudge {
   }
 
   /** Records an event. Resolves once it is stored; journeys react asynchronously (see `drain`). */
-  async track(input: unknown): Promise<Accepted> {
+  async track<N extends Nudge>(this: N, input: TrackCall<CatalogOf<N>>): Promise<Accepted> {
     this.assertRunning();
     return this.ingest.track(input);
   }
 
   /** Records who a person is and their traits; links an anonymousId to a userId. */
-  async identify(input: unknown): Promise<Accepted> {
+  async identify(input: IdentifyCall): Promise<Accepted> {
     this.assertRunning();
     return this.ingest.identify(input);
   }
@@ -137,7 +147,7 @@ export class Nudge {
    * one invalid item refuses the whole batch with a ValidationError naming each bad field by index.
    * Each person's items apply in order; the events are stored in one write. One result per item.
    */
-  async batch(items: readonly unknown[]): Promise<Accepted[]> {
+  async batch<N extends Nudge>(this: N, items: readonly BatchCall<CatalogOf<N>>[]): Promise<Accepted[]> {
     this.assertRunning();
     return this.ingest.batch(items);
   }
@@ -192,7 +202,11 @@ export class Nudge {
   private sinkFor(source: TriggerSource): TriggerSink {
     return {
       workspace: this.workspace,
-      track: async (input) => void (await this.track(input)),
+      // A trigger source's events are not in the host's catalog: they take the untyped path (zod still parses them).
+      track: async (input) => {
+        this.assertRunning();
+        await this.ingest.track(input);
+      },
       identify: async (input) => void (await this.identify(input)),
       enroll: async (journeyId, profileId, context, options) =>
         (await this.service(JourneyTriggers).fromSource(source.id, journeyId, profileId, context, options?.key)) !== null,

@@ -3,6 +3,7 @@ import { inject, injectable } from "tsyringe";
 import type { z } from "zod";
 import { ValidationError, type FieldIssue } from "../../errors.js";
 import { BatchItem, IdentifyInput, TrackInput, type NudgeEvent } from "../../domain/event.js";
+import type { ContactFacts } from "../../domain/profile.js";
 import type { Clock } from "../../ports/clock.js";
 import type { EventStore } from "../../ports/stores.js";
 import { Tokens } from "../../tokens.js";
@@ -218,14 +219,17 @@ export class IngestService {
   }
 
   private identifyCall(t: z.output<typeof IdentifyInput>): Call {
-    const traits = this.contacts.identify(t.traits ?? {}, t.traitsOnce ?? {});
+    const n = this.contacts.identify(t.traits ?? {}, t.traitsOnce ?? {}, t.contacts ?? {});
+    // The stored event holds what the call sets, normalized; `contacts` only when the call gave some.
+    const properties: Record<string, unknown> = { traits: n.traits, traitsOnce: n.traitsOnce };
+    if (t.contacts !== undefined) properties["contacts"] = n.contacts;
     return {
       type: "identify",
       name: "identify",
       messageId: t.messageId,
       userId: t.userId,
       anonymousId: t.anonymousId,
-      properties: { traits: traits.traits, traitsOnce: traits.traitsOnce },
+      properties,
       context: t.context ?? {},
       timestamp: t.timestamp,
     };
@@ -277,10 +281,10 @@ export class IngestService {
     return { accepted: true, eventId: event.id, profileId: profileId };
   }
 
-  /** An identify's traits, set on its person (after the event is stored: a crash in between replays them). */
+  /** An identify's traits and contact facts, set on its person (after the event is stored). */
   private async applyTraits(event: NudgeEvent): Promise<void> {
-    const props = event.properties as { traits: Record<string, unknown>; traitsOnce: Record<string, unknown> };
-    await this.profiles.applyTraits(event.profileId, props.traits, props.traitsOnce, event.timestamp);
+    const props = event.properties as { traits: Record<string, unknown>; traitsOnce: Record<string, unknown>; contacts?: ContactFacts };
+    await this.profiles.applyTraits(event.profileId, props.traits, props.traitsOnce, event.timestamp, props.contacts);
   }
 
   private async duplicate(event: NudgeEvent): Promise<Accepted> {

@@ -16,6 +16,7 @@ import {
   type WebhookStep,
 } from "../../domain/journey.js";
 import type { Trigger } from "../../domain/trigger.js";
+import type { CatalogOf, EventName } from "../ingest/typed-calls.js";
 
 type StepInput = JourneyDefinitionInput["steps"][number];
 /** `next: null` ends the journey after the step; absent, the next step added follows it. */
@@ -33,8 +34,13 @@ type Forking<S extends z.ZodType> = Omit<z.input<S>, "id" | "type">;
  *   .send("remind", { channel: "kakao", content: { text: "..." }, marketing: true })
  *   .build();
  * ```
+ *
+ * `journey<MyEvents>(id)` checks the event names of `on`, `exitOn` and `goal` against the host's event
+ * catalog (the one given to `createNudge<MyEvents>()`).
  */
-export class JourneyBuilder {
+export class JourneyBuilder<E extends object = object> {
+  /** Type-only (never set): the event catalog names are checked against, read through `this` as on `Nudge`. */
+  declare readonly "~events"?: E;
   private readonly def: Omit<JourneyDefinitionInput, "trigger" | "steps"> & { trigger?: z.input<typeof Trigger> };
   private readonly steps: StepInput[] = [];
   /** The last linear step, still waiting to learn which step follows it. */
@@ -55,7 +61,7 @@ export class JourneyBuilder {
   }
 
   /** An event trigger, optionally filtered by properties. */
-  on(event: string, where?: Extract<z.input<typeof Trigger>, { type: "event" }>["where"]): this {
+  on<B extends JourneyBuilder>(this: B, event: EventName<CatalogOf<B>>, where?: Extract<z.input<typeof Trigger>, { type: "event" }>["where"]): B {
     return this.trigger({ type: "event", event, ...(where ? { where } : {}) });
   }
 
@@ -64,12 +70,12 @@ export class JourneyBuilder {
     return this;
   }
 
-  exitOn(event: string, where?: z.input<typeof ExitOn>["where"]): this {
+  exitOn<B extends JourneyBuilder>(this: B, event: EventName<CatalogOf<B>>, where?: z.input<typeof ExitOn>["where"]): B {
     this.def.exitOn = [...(this.def.exitOn ?? []), { event, ...(where ? { where } : {}) }];
     return this;
   }
 
-  goal(goal: z.input<typeof Goal>): this {
+  goal<B extends JourneyBuilder>(this: B, goal: Omit<z.input<typeof Goal>, "event"> & { event: EventName<CatalogOf<B>> }): B {
     this.def.goal = goal;
     return this;
   }
@@ -141,7 +147,10 @@ export class JourneyBuilder {
   }
 }
 
-/** Starts a journey definition: `journey("welcome").on("signed_up").send(...).build()`. */
-export function journey(id: string): JourneyBuilder {
-  return new JourneyBuilder(id);
+/**
+ * Starts a journey definition: `journey("welcome").on("signed_up").send(...).build()`; with the host's
+ * event catalog, `journey<MyEvents>("welcome")`, its event names are checked.
+ */
+export function journey<E extends object = object>(id: string): JourneyBuilder<E> {
+  return new JourneyBuilder<E>(id);
 }

@@ -1,13 +1,21 @@
 import type { EnrollmentStore } from "../../ports/stores.js";
 import { inject, injectable } from "tsyringe";
 import { NotFoundError, ValidationError, type FieldIssue } from "../../errors.js";
-import { parseJourney, type JourneyDefinition, type JourneyHead, type JourneyStatus, type JourneyVersion } from "../../domain/journey.js";
+import {
+  parseJourney,
+  type JourneyDefinition,
+  type JourneyDefinitionInput,
+  type JourneyHead,
+  type JourneyStatus,
+  type JourneyVersion,
+} from "../../domain/journey.js";
 import type { Clock } from "../../ports/clock.js";
 import type { JourneyStore } from "../../ports/stores.js";
 import { Tokens } from "../../tokens.js";
 import type { TemplateRenderer } from "../../template/renderer.js";
 import type { ChannelRegistry } from "../channel-registry.js";
 import { ChannelRegistryToken, EngineTokens } from "../engine-tokens.js";
+import { sameDefinition } from "../same-definition.js";
 
 /** A published journey with the definition of its live version. */
 export interface LiveJourney {
@@ -47,7 +55,10 @@ export class JourneyService {
     return this.enrollments.countByJourney(this.ws, journeyId);
   }
 
-  /** Validates a definition: its schema and graph, its templates, its channels. Issues name the step and field. */
+  /**
+   * Validates a definition: its schema and graph, its templates, its channels. Issues name the step and
+   * field. Takes any value: it is also what checks a definition read from JSON.
+   */
   validate(input: unknown): JourneyDefinition {
     const def = parseJourney(input);
     const issues: FieldIssue[] = [];
@@ -77,9 +88,15 @@ export class JourneyService {
     return def;
   }
 
-  /** Stores a new draft version. */
-  async put(input: unknown): Promise<JourneyVersion> {
+  /**
+   * Stores a new draft version, unless the definition equals the latest version's: then that version is
+   * returned and nothing is written, so journeys defined at every boot stay at their version.
+   */
+  async put(input: JourneyDefinitionInput): Promise<JourneyVersion> {
     const def = this.validate(input);
+    const head = await this.store.getHead(this.ws, def.id);
+    const latest = head ? await this.versionRecord(def.id, head.latestVersion) : null;
+    if (latest && sameDefinition(latest.definition, def)) return latest;
     const version = await this.store.putVersion(this.ws, def, this.clock.now());
     this.invalidate();
     return version;
@@ -95,7 +112,10 @@ export class JourneyService {
     return this.store.getHead(this.ws, journeyId);
   }
 
-  /** Makes the latest version live. Running enrollments stay on the version they started on. */
+  /**
+   * Makes the latest version live. Running enrollments stay on the version they started on. Publishing
+   * the version already live changes nothing and writes nothing.
+   */
   async publish(journeyId: string): Promise<JourneyHead> {
     return this.setStatus(journeyId, "published", true);
   }
@@ -129,6 +149,8 @@ export class JourneyService {
       publishedVersion: pinLatest ? head.latestVersion : head.publishedVersion ?? head.latestVersion,
       updatedAt: this.clock.now(),
     };
+    // Nothing to change (publishing the live version again, pausing a paused journey): nothing is written.
+    if (next.status === head.status && next.publishedVersion === head.publishedVersion) return head;
     await this.store.saveHead(next);
     this.invalidate();
     return next;

@@ -4,7 +4,7 @@ import { IANAZone } from "luxon";
 import { z } from "zod";
 import type { CountryCode } from "libphonenumber-js/max";
 import { ValidationError, type FieldIssue } from "../../errors.js";
-import type { ContactPoints } from "../../domain/profile.js";
+import type { ContactFacts, ContactPoints } from "../../domain/profile.js";
 import type { NudgeOptionsResolved } from "../options.js";
 import { PhoneNormalizer } from "./phone-normalizer.js";
 
@@ -13,12 +13,13 @@ export const CONTACT_TRAITS = ["email", "phone", "timezone", "locale"] as const;
 
 const Email = z.email();
 
-/** What a profile takes from a set of (normalized) traits; null clears. */
+/** What a profile takes from a set of (normalized) traits or contact facts; null clears. */
 export interface ContactUpdate {
   email?: string | null;
   phone?: string | null;
   timezone?: string | null;
   locale?: string | null;
+  kakao?: { channelFriend?: boolean | null };
 }
 
 /**
@@ -34,11 +35,35 @@ export class ContactNormalizer {
     this.phones = new PhoneNormalizer(options.defaultPhoneRegion as CountryCode);
   }
 
-  /** Both trait sets of an identify call, normalized; throws one ValidationError listing every bad trait. */
-  identify(traits: Record<string, unknown>, traitsOnce: Record<string, unknown>): { traits: Record<string, unknown>; traitsOnce: Record<string, unknown> } {
+  /**
+   * Both trait sets of an identify call, and its contact facts, normalized; throws one ValidationError
+   * listing every bad trait and fact.
+   */
+  identify(
+    traits: Record<string, unknown>,
+    traitsOnce: Record<string, unknown>,
+    contacts: ContactFacts = {},
+  ): { traits: Record<string, unknown>; traitsOnce: Record<string, unknown>; contacts: ContactFacts } {
     const issues: FieldIssue[] = [];
-    const out = { traits: this.traits(traits, "traits", issues), traitsOnce: this.traits(traitsOnce, "traitsOnce", issues) };
+    const out = {
+      traits: this.traits(traits, "traits", issues),
+      traitsOnce: this.traits(traitsOnce, "traitsOnce", issues),
+      contacts: this.facts(contacts, "contacts", issues),
+    };
     if (issues.length > 0) throw new ValidationError("identify call", issues);
+    return out;
+  }
+
+  /** Contact facts with their addresses normalized as the traits of the same name; problems go to `issues`. */
+  facts(facts: ContactFacts, prefix: string, issues: FieldIssue[]): ContactFacts {
+    const out: ContactFacts = { ...facts };
+    for (const key of ["email", "phone"] as const) {
+      const value = facts[key];
+      if (value === null || value === undefined) continue;
+      const result = this.one(key, value);
+      if (typeof result === "string") out[key] = result;
+      else issues.push({ path: `${prefix}.${key}`, message: result.error });
+    }
     return out;
   }
 
@@ -66,9 +91,26 @@ export class ContactNormalizer {
     return update;
   }
 
+  /** The update named by (normalized) contact facts: only the facts given, `null` clearing. */
+  static fromFacts(facts: ContactFacts): ContactUpdate {
+    const update: ContactUpdate = {};
+    if (facts.email !== undefined) update.email = facts.email;
+    if (facts.phone !== undefined) update.phone = facts.phone;
+    if (facts.kakao?.channelFriend !== undefined) update.kakao = { channelFriend: facts.kakao.channelFriend };
+    return update;
+  }
+
   /** Applies a ContactUpdate to contact points (a changed address is no longer marked invalid). */
   static apply(contacts: ContactPoints, update: ContactUpdate): ContactPoints {
     const next: ContactPoints = { ...contacts };
+    const friend = update.kakao?.channelFriend;
+    if (friend === null) {
+      const { channelFriend: _cleared, ...kakao } = next.kakao ?? {};
+      if (Object.keys(kakao).length > 0) next.kakao = kakao;
+      else delete next.kakao;
+    } else if (friend !== undefined) {
+      next.kakao = { ...next.kakao, channelFriend: friend };
+    }
     for (const kind of ["email", "phone"] as const) {
       const v = update[kind];
       if (v === undefined || v === contacts[kind]) continue;

@@ -7,6 +7,7 @@ import {
   NightAdConsentChange,
   newProfile,
   SubscriptionChange,
+  type ContactFacts,
   type Profile,
 } from "../../domain/profile.js";
 import type { Clock } from "../../ports/clock.js";
@@ -171,17 +172,26 @@ export class ProfileService {
   }
 
   /**
-   * Applies an identify call's traits (set, and set-once). Contact traits (email, phone, timezone,
-   * locale) are normalized and fill the contact points; a bad one is a ValidationError naming it.
+   * Applies an identify call's traits (set, and set-once) and contact facts. Contact traits (email, phone,
+   * timezone, locale) are normalized and fill the contact points; `contacts` (email, phone, Kakao channel
+   * friendship) set contact points only, and win over a contact trait of the same call. A bad one is a
+   * ValidationError naming it.
    */
-  async applyTraits(profileId: string, traits: Record<string, unknown>, traitsOnce: Record<string, unknown>, at: number): Promise<Profile | null> {
-    const normalized = this.contacts.identify(traits, traitsOnce);
+  async applyTraits(
+    profileId: string,
+    traits: Record<string, unknown>,
+    traitsOnce: Record<string, unknown>,
+    at: number,
+    contacts: ContactFacts = {},
+  ): Promise<Profile | null> {
+    const normalized = this.contacts.identify(traits, traitsOnce, contacts);
+    const facts = ContactNormalizer.fromFacts(normalized.contacts);
     return this.update(profileId, (p) => {
       const applied: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(normalized.traitsOnce)) if (!(k in p.traits)) applied[k] = v;
       Object.assign(applied, normalized.traits);
       Object.assign(p.traits, applied);
-      const update = this.contacts.contacts(applied);
+      const update = { ...this.contacts.contacts(applied), ...facts };
       p.contacts = ContactNormalizer.apply(p.contacts, update);
       if (update.timezone !== undefined) p.timezone = update.timezone;
       if (update.locale !== undefined) p.locale = update.locale;

@@ -1,7 +1,13 @@
 import { inject, injectable } from "tsyringe";
 import { z } from "zod";
 import { NotFoundError, ValidationError, type FieldIssue } from "../../errors.js";
-import { SegmentDefinition, SegmentDraft, type SegmentCondition } from "../../domain/segment.js";
+import {
+  SegmentDefinition,
+  SegmentDraft,
+  type SegmentCondition,
+  type SegmentDefinitionInput,
+  type SegmentDraftInput,
+} from "../../domain/segment.js";
 import type { Clock } from "../../ports/clock.js";
 import type { Page, SegmentStore } from "../../ports/stores.js";
 import { Tokens } from "../../tokens.js";
@@ -10,6 +16,7 @@ import { SegmentBackfill } from "./segment-backfill.js";
 import { SegmentCatalog } from "./segment-catalog.js";
 import { depsOf } from "./condition-analysis.js";
 import { SegmentIndex } from "./segment-index.js";
+import { sameDefinition } from "../same-definition.js";
 
 const PageOptions = z.object({ cursor: z.string().nullable().optional(), limit: z.number().int().min(1).max(1000).default(100) });
 const EstimateOptions = z.object({ sample: z.number().int().min(1).max(1_000_000).default(10_000) });
@@ -31,8 +38,11 @@ export class SegmentService {
     @inject(AudienceEstimator) private readonly audience: AudienceEstimator,
   ) {}
 
-  /** Creates or replaces a segment; a changed definition is evaluated for everyone in the background. */
-  async put(input: unknown): Promise<SegmentDefinition> {
+  /**
+   * Creates or replaces a segment; a changed definition is evaluated for everyone in the background. A
+   * definition equal to the stored one (keys in any order) writes nothing and evaluates nobody.
+   */
+  async put(input: SegmentDefinitionInput): Promise<SegmentDefinition> {
     const parsed = SegmentDefinition.safeParse(input);
     if (!parsed.success) throw ValidationError.fromZod("segment", parsed.error);
     const def = parsed.data;
@@ -42,7 +52,7 @@ export class SegmentService {
     if (cycle) issues.push({ path: "condition", message: `segments would refer to each other in a cycle: ${cycle.join(" -> ")}` });
     if (issues.length > 0) throw new ValidationError("segment", issues);
     const before = await this.store.get(this.ws, def.id);
-    if (before && JSON.stringify(before) === JSON.stringify(def)) return def;
+    if (before && sameDefinition(before, def)) return def;
     await this.store.put(this.ws, def, this.clock.now());
     this.catalog.invalidate();
     await this.backfill.start([def.id]);
@@ -83,18 +93,18 @@ export class SegmentService {
   }
 
   /** Estimated audience of an unsaved definition (`{ condition }`), from a sample of profiles. */
-  async estimate(draft: unknown, options: z.input<typeof EstimateOptions> = {}): Promise<AudienceEstimate> {
+  async estimate(draft: SegmentDraftInput, options: z.input<typeof EstimateOptions> = {}): Promise<AudienceEstimate> {
     return this.audience.estimate(await this.draft(draft), parseOptions(EstimateOptions, options).sample);
   }
 
   /** Some people an unsaved definition matches. */
-  async preview(draft: unknown, options: z.input<typeof PreviewOptions> = {}): Promise<AudiencePreview> {
+  async preview(draft: SegmentDraftInput, options: z.input<typeof PreviewOptions> = {}): Promise<AudiencePreview> {
     const o = parseOptions(PreviewOptions, options);
     return this.audience.preview(await this.draft(draft), o.limit, o.maxScan);
   }
 
   /** Whether one person matches an unsaved definition now. */
-  async matches(draft: unknown, profileId: string): Promise<boolean> {
+  async matches(draft: SegmentDraftInput, profileId: string): Promise<boolean> {
     return this.audience.matches(await this.draft(draft), profileId);
   }
 
