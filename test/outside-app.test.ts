@@ -173,9 +173,10 @@ describe("an Express app outside the repository, installed from the packed tarba
         body: new URLSearchParams(report).toString(),
       });
     const sms = async () => (await messages(base)).find((m) => m.channel === "sms")!;
-    // Signed over other parameters: refused as a client error (the adapter's README lists the code), nothing applied.
+    // Signed over other parameters: 401 with the signature error code, nothing applied.
     const forged = await deliver(twilioSignature(TWILIO.authToken, callbackUrl, { ...report, MessageStatus: "failed" }));
-    expect([forged.status, forged.headers.get("content-type")]).toEqual([expect.toSatisfy((s: number) => s >= 400 && s < 500), expect.stringContaining("application/problem+json")]);
+    expect([forged.status, forged.headers.get("content-type")]).toEqual([401, expect.stringContaining("application/problem+json")]);
+    expect(((await forged.json()) as { code: string }).code).toBe("NUDGE_WEBHOOK_SIGNATURE");
     expect((await sms()).status).toBe("sent");
     const ok = await deliver(twilioSignature(TWILIO.authToken, callbackUrl, report));
     expect(ok.status, await ok.clone().text()).toBe(200);

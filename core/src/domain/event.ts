@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { EpochMs, JsonRecord, Timestamp } from "./common.js";
+import { EpochMs, Id, JsonRecord, Timestamp } from "./common.js";
 import { ContactFacts } from "./profile.js";
 
 const identity = {
-  userId: z.string().min(1).max(200).optional(),
-  anonymousId: z.string().min(1).max(200).optional(),
+  userId: Id.optional(),
+  anonymousId: Id.optional(),
 };
 
 const needsIdentity = (v: { userId?: string | undefined; anonymousId?: string | undefined }) =>
@@ -15,10 +15,10 @@ const identityMessage = { message: "userId or anonymousId is required", path: ["
 export const TrackInput = z
   .object({
     ...identity,
-    event: z.string().min(1).max(200),
+    event: Id,
     properties: JsonRecord.optional(),
     timestamp: Timestamp.optional(),
-    messageId: z.string().min(1).max(200).optional(),
+    messageId: Id.optional(),
     context: JsonRecord.optional(),
   })
   .refine(needsIdentity, identityMessage);
@@ -34,7 +34,7 @@ export const IdentifyInput = z
     /** Contact points and channel facts: `{ email, phone, kakao: { channelFriend } }` (see ContactFacts). */
     contacts: ContactFacts.optional(),
     timestamp: Timestamp.optional(),
-    messageId: z.string().min(1).max(200).optional(),
+    messageId: Id.optional(),
     context: JsonRecord.optional(),
   })
   .refine(needsIdentity, identityMessage);

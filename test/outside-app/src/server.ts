@@ -1,6 +1,5 @@
-import type { IncomingMessage } from "node:http";
 import express from "express";
-import { nudgeRouter } from "@nudge/express";
+import { keepRawBody, nudgeRouter } from "@nudge/express";
 import { startNudge } from "./nudge.js";
 
 function required(name: string): string {
@@ -29,15 +28,10 @@ const nudge = await startNudge({
 nudge.sandbox.onMessage((m) => console.log(`[sandbox] ${m.channel} to ${m.to}: ${JSON.stringify(m.content)}`));
 
 const app = express();
-// The app's own JSON parser, ahead of everything. `verify` keeps each body's exact bytes as `rawBody`,
-// which signed provider webhooks are checked against.
-app.use(
-  express.json({
-    verify: (req: IncomingMessage & { rawBody?: Buffer }, _res, buf) => {
-      req.rawBody = buf;
-    },
-  }),
-);
+// The app's own body parsers, ahead of everything. `keepRawBody` keeps each body's exact bytes as
+// `rawBody`, which Nudge checks signed provider webhooks against.
+app.use(express.json({ verify: keepRawBody }));
+app.use(express.urlencoded({ extended: false, verify: keepRawBody }));
 app.get("/health", (_req, res) => {
   res.json({ ok: true, nudge: nudge.running });
 });
