@@ -5,7 +5,7 @@ import { InstanceContainer, type Constructor } from "../container/plugin-context
 import { assertInjectable } from "../container/check-injection.js";
 import type { PluginSpec } from "../plugin.js";
 import { SystemClock, type Clock } from "../ports/clock.js";
-import { createLogger, type Logger } from "../ports/logger.js";
+import { createLogger, REDACT_PATHS, type Logger } from "../ports/logger.js";
 import type { Policy } from "../ports/policy.js";
 import { SandboxOutbox } from "../sandbox/sandbox-outbox.js";
 import { SandboxProvider, SandboxProviderConfig } from "../sandbox/sandbox-provider.js";
@@ -103,7 +103,8 @@ export async function createNudge<E extends object = object>(options: NudgeOptio
   if (links && !links.success) throw new PluginConfigError("core", issuesFromZod(links.error, "links"));
   const resolved: NudgeOptionsResolved = { ...settings.data, workspace: options.workspace };
 
-  const logger = (options.logger ?? createLogger()).child({ workspace: options.workspace });
+  // The host's own logger gets the same redaction as ours: secrets and personal data never reach a log line.
+  const logger = (options.logger ?? createLogger()).child({ workspace: options.workspace }, { redact: { paths: REDACT_PATHS, censor: "[redacted]" } });
   const clock = options.clock ?? new SystemClock();
   const child = rootContainer.createChildContainer();
   const ic = new InstanceContainer(child, options.workspace, logger, clock, resolved.timezone);
