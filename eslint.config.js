@@ -2,7 +2,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/dist/**", "**/node_modules/**", "**/*.js", "!eslint.config.js", "bench/results/**"] },
+  { ignores: ["**/dist/**", "**/node_modules/**", "**/*.js", "!eslint.config.js", "bench/results/**", "**/.doc-snippet*"] },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.ts"],
