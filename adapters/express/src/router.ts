@@ -69,6 +69,24 @@ function execute(route: RouteSpec): RequestHandler {
  * sub-application rather than a bare Router so that `trustProxy`, the 404 answer and the error
  * handler apply to it alone, whatever the host app does.
  */
+/** Says at boot which of the router's protections are on, and warns about each one turned off. */
+function logProtections(nudge: Nudge, options: RouterOptions): void {
+  const log = nudge.logger.child({ component: "http" });
+  const { authLimit, rateLimit, publicMetrics } = options;
+  log.info(
+    {
+      authLimit: authLimit === false ? "off" : `${authLimit.perAddress} per address, ${authLimit.perKeyPrefix} per key prefix, per ${authLimit.windowMs / 60_000} min`,
+      rateLimit: rateLimit === false ? "off" : "on",
+      metrics: publicMetrics ? "public" : "admin key",
+      webhookSecrets: Object.keys(options.webhookSecrets),
+    },
+    "http protections",
+  );
+  if (authLimit === false) log.warn("failed authentication is not limited (authLimit: false): keys can be guessed at the speed of the network");
+  if (rateLimit === false) log.warn("request rate limits are off (rateLimit: false)");
+  if (publicMetrics) log.warn("/metrics is public (publicMetrics: true): anyone who reaches the mount point can read it");
+}
+
 export function nudgeRouter(nudge: Nudge, input: RouterOptionsInput): Express {
   const parsed = RouterOptions.safeParse(input);
   if (!parsed.success) throw new PluginConfigError("@nudge/express", issuesFromZod(parsed.error));
@@ -81,7 +99,7 @@ export function nudgeRouter(nudge: Nudge, input: RouterOptionsInput): Express {
     metrics.authFailed();
     authLimiter?.fail(req, presented);
   };
-  if (options.publicMetrics) nudge.logger.info({ component: "http" }, "/metrics is public (publicMetrics: true): anyone who reaches the mount point can read it");
+  logProtections(nudge, options);
 
   const app = express();
   app.disable("x-powered-by");

@@ -102,7 +102,24 @@ describe("metrics", () => {
     stops.push(t.nudge);
     await request(t.app).get("/nudge/metrics").expect(200);
     const boot = lines.map((l) => JSON.parse(l) as { level: number; msg: string }).find((e) => e.msg.startsWith("/metrics is public"));
-    expect(boot).toMatchObject({ level: 30, msg: expect.stringContaining("publicMetrics: true") });
+    expect(boot).toMatchObject({ level: 40, msg: expect.stringContaining("publicMetrics: true") });
+  });
+
+  it("the boot log names the router's protections, and warns about each one turned off", async () => {
+    const capture = () => {
+      const lines: string[] = [];
+      const logger = pino({ level: "info" }, new Writable({ write: (c: Buffer, _e, d) => (lines.push(c.toString()), d()) }));
+      return { logger, entries: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e["component"] === "http") };
+    };
+    const on = capture();
+    stops.push((await makeApp({ logger: on.logger })).nudge);
+    expect(on.entries().find((e) => e["msg"] === "http protections")).toMatchObject({ level: 30, authLimit: "100 per address, 100 per key prefix, per 15 min", rateLimit: "on", metrics: "admin key" });
+    expect(on.entries().filter((e) => e["level"] === 40)).toEqual([]);
+    const off = capture();
+    stops.push((await makeApp({ logger: off.logger, router: { authLimit: false, rateLimit: false, publicMetrics: true } })).nudge);
+    expect(off.entries().find((e) => e["msg"] === "http protections")).toMatchObject({ authLimit: "off", rateLimit: "off", metrics: "public" });
+    const warned = off.entries().filter((e) => e["level"] === 40).map((e) => String(e["msg"]));
+    expect(warned).toEqual([expect.stringContaining("authLimit: false"), expect.stringContaining("rateLimit: false"), expect.stringContaining("publicMetrics: true")]);
   });
 });
 
