@@ -158,6 +158,27 @@ export function describeStorageConformance(name: string, make: () => PluginSpec 
         expect(await s.profiles.get(A, anon.id)).toBeNull();
       });
 
+      test("a profile deleted while it is being saved keeps none of its ids: they are free for somebody else", async () => {
+        const people = await Promise.all(
+          Array.from({ length: 16 }, (_, i) => s.profiles.save(aProfile(A, { userId: `u-race-${i}`, anonymousIds: [`anon-race-${i}-old`] }))),
+        );
+        // Each save changes the person's ids while a delete of them runs (an identify racing an erasure).
+        const settled = await Promise.allSettled(
+          people.flatMap((p, i) => [s.profiles.save({ ...p, anonymousIds: [`anon-race-${i}-old`, `anon-race-${i}-new`] }), s.profiles.delete(A, p.id)]),
+        );
+        // A save the delete overtook conflicts (the profile is gone); nothing else may fail (a deadlock, say).
+        for (const r of settled) if (r.status === "rejected") expect(r.reason).toBeInstanceOf(ConflictError);
+        for (const [i, p] of people.entries()) {
+          const ids = [`anon-race-${i}-old`, `anon-race-${i}-new`];
+          expect(await s.profiles.get(A, p.id)).toBeNull();
+          expect(await s.profiles.getByUserId(A, `u-race-${i}`)).toBeNull();
+          for (const id of ids) expect(await s.profiles.getByAnonymousId(A, id)).toBeNull();
+          const next = await s.profiles.save(aProfile(A, { userId: `u-race-${i}`, anonymousIds: ids }));
+          for (const id of ids) expect((await s.profiles.getByAnonymousId(A, id))?.id).toBe(next.id);
+          await s.profiles.delete(A, next.id);
+        }
+      });
+
       test("workspaces are isolated; delete is idempotent; list pages", async () => {
         const p = await s.profiles.save(aProfile(A, { userId: "u-iso" }));
         expect(await s.profiles.get(B, p.id)).toBeNull();

@@ -3,6 +3,8 @@ import { NudgeError, StorageUnavailableError, ValidationError } from "@nudge/cor
 interface PgLikeError {
   code?: string;
   message?: string;
+  /** The constraint a violation names (node-postgres copies the server's field). */
+  constraint?: string;
 }
 
 const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ECONNABORTED"]);
@@ -20,6 +22,19 @@ export function isConnectionError(e: unknown): boolean {
 }
 
 export const isUniqueViolation = (e: unknown): boolean => (e as PgLikeError | null)?.code === "23505";
+
+/** The constraint an integrity violation names, if any. */
+export const constraintOf = (e: unknown): string | undefined => (e as PgLikeError | null)?.constraint;
+
+/**
+ * Whether the server rolled the transaction back to break a deadlock (40P01) or a serialization failure
+ * (40001): nothing of it was applied, so it can run again. PostgreSQL asks applications to retry exactly
+ * these: https://www.postgresql.org/docs/current/mvcc-serialization-failure-handling.html
+ */
+export const isRetryableRollback = (e: unknown): boolean => {
+  const code = (e as PgLikeError | null)?.code;
+  return code === "40P01" || code === "40001";
+};
 
 /** The URL without its password, for messages and logs. */
 export function redactUrl(url: string): string {

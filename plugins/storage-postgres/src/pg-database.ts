@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { backoffDelay, StorageUnavailableError, type HealthCheck, type Logger } from "@nudge/core";
 import type { PostgresStorageConfig } from "./config.js";
-import { isConnectionError, redactUrl, scrub, toCoreError } from "./errors.js";
+import { isConnectionError, isRetryableRollback, redactUrl, scrub, toCoreError } from "./errors.js";
 import { migrate } from "./pg-migrator.js";
 
 /** What stores run statements on: the pool, or the client of an open transaction. */
@@ -11,6 +11,9 @@ export interface Queryable {
 }
 
 const INT8_OID = 20;
+/** Runs of a call after a deadlock or serialization failure, beyond the first. */
+const ROLLBACK_RETRIES = 5;
+const ROLLBACK_BACKOFF = { baseMs: 10, maxMs: 200 };
 // Epoch milliseconds are bigint columns; they fit a JS number exactly, so read them as numbers
 // (pg's default is strings). Per pool, so the host's own pg usage is untouched.
 const types: pg.CustomTypesConfig = {
@@ -132,7 +135,24 @@ export class PgDatabase implements HealthCheck {
     this.logger.info({ location: this.location }, "postgres storage closed");
   }
 
+  /**
+   * `connected`, run again when the server rolled it back to break a deadlock or on a serialization failure
+   * (see isRetryableRollback): nothing of it was applied, so even non-idempotent work may run twice. Bounded,
+   * with a short jittered pause so the transactions that collided do not collide again in step.
+   */
   private async run<T>(work: (client: pg.PoolClient) => Promise<T>, idempotent: boolean): Promise<T> {
+    for (let rollbacks = 0; ; rollbacks++) {
+      try {
+        return await this.connected(work, idempotent);
+      } catch (e) {
+        if (!isRetryableRollback(e) || rollbacks >= ROLLBACK_RETRIES) throw e;
+        this.logger.debug({ err: this.safe(e), retry: rollbacks + 1 }, "postgres rolled a call back; running it again");
+        await sleep(backoffDelay(rollbacks + 1, ROLLBACK_BACKOFF));
+      }
+    }
+  }
+
+  private async connected<T>(work: (client: pg.PoolClient) => Promise<T>, idempotent: boolean): Promise<T> {
     const { attempts, baseDelayMs, maxDelayMs } = this.config.retry;
     for (let attempt = 1; ; attempt++) {
       const pool = this.pool;
