@@ -24,10 +24,12 @@ export interface NudgePlugin<S extends z.ZodType = z.ZodType> {
   init?(ctx: PluginContext, config: z.output<S>): Promise<void>;
   close?(ctx: PluginContext, config: z.output<S>): Promise<void>;
   /**
-   * Storage only: a new, empty store of the same kind that shares nothing with the instance's own (no file,
-   * no server), for the throwaway instances of `simulate()`. A store that needs a server leaves it out.
+   * Storage only: a new, empty store of the same kind for the throwaway instances of `simulate()`, made from
+   * the live instance's parsed `config`. It shares no data with the instance's own store (memory: a new one;
+   * SQLite: a database in memory; PostgreSQL: the same server in a schema of its own, dropped at close), and
+   * its `close` removes whatever it made.
    */
-  throwaway?(): PluginSpec;
+  throwaway?(config: z.output<S>): PluginSpec;
 }
 
 /** A plugin with the host's configuration, not yet parsed: what `createNudge({ plugins })` takes. */

@@ -56,8 +56,10 @@ export interface NudgeOptions {
   links?: LinkSettings;
   /**
    * `simulate()`'s throwaway store, made anew for each simulation, e.g. `{ storage: () => storageMemory() }`
-   * (`simulate`'s own `storage` option wins). Needed only when the storage plugin offers no throwaway store of
-   * its own (storage-memory and storage-sqlite do; storage-postgres does not).
+   * (`simulate`'s own `storage` option wins). Optional: without it each simulation takes a new store of the
+   * storage plugin's own kind (storage-memory: a new one; storage-sqlite: in memory; storage-postgres: a
+   * schema of its own on the same database, dropped when the simulation ends). Name one to keep simulations
+   * off that server, or for a storage plugin that offers no throwaway store.
    */
   simulation?: { storage: () => PluginSpec };
 }

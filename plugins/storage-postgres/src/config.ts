@@ -46,6 +46,11 @@ export const PostgresStorageConfig = z
     ssl: z.union([z.boolean(), z.object({ rejectUnauthorized: z.boolean().optional(), ca: z.string().optional(), servername: z.string().optional() })]).optional(),
     /** Rows deleted per statement by retention. */
     deleteChunk: z.number().int().positive().default(10_000),
+    /**
+     * The schema belongs to this instance alone and is dropped (`DROP SCHEMA ... CASCADE`, every table and row
+     * in it) when the instance stops: what simulate()'s throwaway stores set. Never on a schema with data to keep.
+     */
+    temporarySchema: z.boolean().default(false),
   })
   .strict();
 export type PostgresStorageConfig = z.infer<typeof PostgresStorageConfig>;

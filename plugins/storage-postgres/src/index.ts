@@ -1,4 +1,5 @@
-import { definePlugin, registerStores, type PluginContext } from "@nudge/core";
+import { randomBytes } from "node:crypto";
+import { definePlugin, registerStores, type PluginContext, type PluginFactory } from "@nudge/core";
 import { PostgresStorageConfig } from "./config.js";
 import { PgDatabase } from "./pg-database.js";
 import { PgEnrollmentStore } from "./pg-enrollment-store.js";
@@ -23,7 +24,7 @@ const instances = new WeakMap<PluginContext, Instance>();
  * Every storage port in PostgreSQL (pg, one pool per instance): for production, and for several
  * processes sharing one database. Connects and migrates (under an advisory lock) at start().
  */
-export const storagePostgres = definePlugin({
+export const storagePostgres: PluginFactory<typeof PostgresStorageConfig> = definePlugin({
   id: "storage-postgres",
   kind: "storage",
   configSchema: PostgresStorageConfig,
@@ -57,6 +58,15 @@ export const storagePostgres = definePlugin({
       await instance.db.close();
     }
   },
+  // simulate()'s throwaway instances: the same server and database, in a new schema of their own with a
+  // small pool, migrated at start and dropped at stop, so the instance's own schema is never touched.
+  throwaway: (config) =>
+    storagePostgres({
+      ...config,
+      schema: `nudge_sim_${randomBytes(8).toString("hex")}`,
+      pool: { ...config.pool, max: 2 },
+      temporarySchema: true,
+    }),
 });
 
 export { PostgresStorageConfig, type PostgresStorageConfigInput } from "./config.js";

@@ -125,12 +125,19 @@ export class PgDatabase implements HealthCheck {
     }
   }
 
-  /** Idempotent. */
+  /** Idempotent. With `temporarySchema`, drops the schema and everything in it first. */
   async close(): Promise<void> {
     const pool = this.pool;
     this.pool = null;
     this.names.clear();
     if (!pool) return;
+    if (this.config.temporarySchema) {
+      // The schema name is validated (lower-case identifier), so it is safe to quote into the statement.
+      await pool
+        .query(`DROP SCHEMA IF EXISTS "${this.config.schema}" CASCADE`)
+        .then(() => this.logger.debug({ location: this.location }, "postgres temporary schema dropped"))
+        .catch((err: unknown) => this.logger.warn({ err: this.safe(err), location: this.location }, "postgres temporary schema was not dropped"));
+    }
     await pool.end().catch((err: unknown) => this.logger.warn({ err: this.safe(err) }, "postgres pool did not close cleanly"));
     this.logger.info({ location: this.location }, "postgres storage closed");
   }

@@ -35,7 +35,8 @@ export type SimulationInput = z.input<typeof SimulationInput>;
 export interface SimulateOptions {
   /**
    * A storage plugin for the throwaway instance; when absent, the instance's `simulation.storage`, else a new
-   * store of the live storage plugin's own kind when it offers one (storage-memory, storage-sqlite in memory).
+   * store of the live storage plugin's own kind (storage-memory; storage-sqlite in memory; storage-postgres in a
+   * schema of its own on the same database, dropped when the simulation ends).
    */
   storage?: PluginSpec;
 }

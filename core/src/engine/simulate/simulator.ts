@@ -46,18 +46,20 @@ export class Simulator {
 
   /**
    * The throwaway store: `simulate`'s option, else the host's `simulation.storage`, else a fresh one of the
-   * live storage plugin's kind when it offers one (`NudgePlugin.throwaway`: memory, SQLite in memory). The
-   * core imports no storage plugin.
+   * live storage plugin's kind, made from its config (`NudgePlugin.throwaway`: memory, SQLite in memory, a
+   * PostgreSQL schema of its own). The core imports no storage plugin.
    */
   private storage(options: SimulateOptions): PluginSpec {
     if (options.storage) return options.storage;
     if (this.setup.storage) return this.setup.storage();
-    const live = this.setup.plugins.find((s) => s.plugin.kind === "storage")?.plugin;
-    const own = live?.throwaway?.();
-    if (own) return own;
+    const live = this.setup.plugins.find((s) => s.plugin.kind === "storage");
+    if (live?.plugin.throwaway) {
+      // createNudge parsed this config already (so this cannot fail); only the host's spec is kept for simulations.
+      return live.plugin.throwaway(live.plugin.configSchema.parse(live.config ?? {}));
+    }
     throw new NudgeError(
       "NUDGE_SIMULATION_STORAGE",
-      `simulate() needs a throwaway store and the storage plugin "${live?.id ?? "?"}" offers none: ` +
+      `simulate() needs a throwaway store and the storage plugin "${live?.plugin.id ?? "?"}" offers none: ` +
         "name one with createNudge({ simulation: { storage: () => storageMemory() } }), or simulate(definition, input, { storage: storageMemory() })",
     );
   }
