@@ -46,10 +46,10 @@ describe("Brand Message content", () => {
     expect(issues({ kind: "brand", chatBubbleType: "PREMIUM_VIDEO", video: { videoUrl: "https://tv.kakao.com/v/1" } })).toEqual([]);
   });
 
-  it("allows one line break in WIDE and PREMIUM_VIDEO content (both vendors), not two", () => {
-    expect(issues({ kind: "brand", chatBubbleType: "WIDE", content: "a\nb", image: img })).toEqual([]);
-    expect(issues({ kind: "brand", chatBubbleType: "WIDE", content: "a\nb\nc", image: img })).toEqual([{ path: "content", message: "WIDE content takes at most 1 line breaks" }]);
-    expect(issues({ kind: "brand", chatBubbleType: "PREMIUM_VIDEO", content: "a\nb\nc", video: { videoUrl: "https://tv.kakao.com/v/1" } })[0]?.path).toBe("content");
+  it("allows five line breaks in WIDE and PREMIUM_VIDEO content (NHN's guide; Solapi's provider takes one), not six", () => {
+    expect(issues({ kind: "brand", chatBubbleType: "WIDE", content: "a\nb\nc\nd\ne\nf", image: img })).toEqual([]);
+    expect(issues({ kind: "brand", chatBubbleType: "WIDE", content: "a\nb\nc\nd\ne\nf\ng", image: img })).toEqual([{ path: "content", message: "WIDE content takes at most 5 line breaks" }]);
+    expect(issues({ kind: "brand", chatBubbleType: "PREMIUM_VIDEO", content: "a\nb\nc\nd\ne\nf\ng", video: { videoUrl: "https://tv.kakao.com/v/1" } })[0]?.path).toBe("content");
     expect(issues({ kind: "brand", chatBubbleType: "PREMIUM_VIDEO", video: { videoUrl: "https://www.youtube.com/watch?v=1" } })[0]?.path).toBe("video.videoUrl");
   });
 

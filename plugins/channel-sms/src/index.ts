@@ -29,6 +29,7 @@ export { SmsContent, MmsImage, type SmsType } from "./content.js";
 export type { SmsPayload, SmsProvider, SmsMessageType, MmsImageLimits, SmsSendDetails } from "./provider.js";
 export { parsePhone, isKorean, nationalNumber, e164Number, type PhoneNumber } from "./phone.js";
 export { adHeader, optOutLine, asAdvertisement, adFormatProblems, AD_LABEL } from "./templates.js";
-export { eucKrByteLength, unencodableCharacters } from "./encoding.js";
+export { eucKrByteLength, unencodableCharacters, type SmsEncoding } from "./encoding.js";
+export { checkMmsImage, type MmsImageFile } from "./mms-image-check.js";
 export { planKoreanMessage, LIMITS } from "./message-plan.js";
 export { SenderNumberRegistry } from "./senders.js";

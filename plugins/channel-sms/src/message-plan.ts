@@ -1,6 +1,6 @@
 import { ValidationError, type FieldIssue } from "@nudge/core";
 import type { SmsContent, SmsType } from "./content.js";
-import { describeCharacter, eucKrByteLength, unencodableCharacters } from "./encoding.js";
+import { describeCharacter, ENCODING_NAMES, eucKrByteLength, unencodableCharacters, type SmsEncoding } from "./encoding.js";
 import { adFormatProblems } from "./templates.js";
 
 /**
@@ -21,14 +21,20 @@ const n = (v: number) => v.toLocaleString("en-US");
  * Picks SMS, LMS or MMS from the content and checks it against the carriers' limits. Every problem names
  * its field, the byte count, or the offending character.
  */
-export function planKoreanMessage(content: SmsContent, options: { images: { max: number; maxBytes: number }; marketing: boolean; provider: string }): SmsPlan {
+export function planKoreanMessage(
+  content: SmsContent,
+  options: { images: { max: number; maxBytes: number; maxTotalBytes?: number }; marketing: boolean; provider: string; encoding?: SmsEncoding },
+): SmsPlan {
   const issues: FieldIssue[] = [];
-  // NHN Cloud fails characters EUC-KR lacks (-2023); Solapi documents no better, so both refuse them here.
-  for (const c of unencodableCharacters(content.text)) {
-    issues.push({ path: "text", message: `character ${describeCharacter(c)} at index ${c.index} cannot be encoded in EUC-KR, which Korean carriers (${options.provider}) require` });
+  // NHN Cloud fails characters EUC-KR lacks (-2023); Solapi documents no better (1029), so both refuse them here.
+  // Strict KS X 1001 unless the provider documents CP949 (encoding.ts).
+  const encoding = options.encoding ?? "euc-kr";
+  const page = ENCODING_NAMES[encoding];
+  for (const c of unencodableCharacters(content.text, encoding)) {
+    issues.push({ path: "text", message: `character ${describeCharacter(c)} at index ${c.index} cannot be encoded in ${page}, which Korean carriers (${options.provider}) require` });
   }
   if (content.title !== undefined) {
-    for (const c of unencodableCharacters(content.title)) issues.push({ path: "title", message: `character ${describeCharacter(c)} cannot be encoded in EUC-KR` });
+    for (const c of unencodableCharacters(content.title, encoding)) issues.push({ path: "title", message: `character ${describeCharacter(c)} cannot be encoded in ${page}` });
   }
   const bytes = eucKrByteLength(content.text);
   const images = content.images ?? [];
@@ -48,6 +54,11 @@ export function planKoreanMessage(content: SmsContent, options: { images: { max:
       issues.push({ path: `images[${i}].sizeBytes`, message: `${n(img.sizeBytes)} bytes; ${options.provider} takes MMS images up to ${n(options.images.maxBytes)} bytes` });
     }
   });
+  const total = images.reduce((sum, img) => sum + img.sizeBytes, 0);
+  const maxTotal = options.images.maxTotalBytes;
+  if (maxTotal !== undefined && total > maxTotal) {
+    issues.push({ path: "images", message: `${n(total)} bytes of images in all; ${options.provider} takes at most ${n(maxTotal)} bytes per MMS` });
+  }
 
   let title = content.title;
   if (title !== undefined) {

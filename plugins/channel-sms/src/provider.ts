@@ -1,5 +1,6 @@
 import type { Provider } from "@nudge/core";
 import type { MmsImage } from "./content.js";
+import type { SmsEncoding } from "./encoding.js";
 
 /** The message types of the sms channel: Korean SMS/LMS/MMS by EUC-KR bytes, and SMS to numbers outside Korea. */
 export type SmsMessageType = "SMS" | "LMS" | "MMS" | "INTL_SMS";
@@ -29,6 +30,11 @@ export interface SmsPayload {
 export interface MmsImageLimits {
   max: number;
   maxBytes: number;
+  /** All images of one MMS together (NHN Cloud: 800 KB). */
+  maxTotalBytes?: number;
+  /** Pixel limits, checked where the image bytes pass through Nudge (a provider's upload helper). */
+  maxWidth?: number;
+  maxHeight?: number;
 }
 
 /**
@@ -41,6 +47,11 @@ export interface SmsProvider extends Provider<SmsPayload> {
   readonly images?: MmsImageLimits;
   /** The longest text an international provider takes, in characters (Twilio: 1,600). */
   readonly maxTextChars?: number;
+  /**
+   * The code page the vendor documents for Korean text: "euc-kr" (strict KS X 1001, the default) or "cp949" (also
+   * the 8,822 extension syllables such as 똠 or 햏). Declare "cp949" only where the vendor's documentation says so.
+   */
+  readonly encoding?: SmsEncoding;
 }
 
 /**

@@ -134,7 +134,9 @@ export class SmsChannel implements Channel<SmsContent> {
     const from = this.senders.pick(content.from);
     // MMS image refs are the first provider's file ids, so its limits are the ones that apply.
     const first = this.sets.korean.list()[0];
-    const plan = planKoreanMessage(content, { images: first?.images ?? DEFAULT_IMAGES, marketing, provider: first?.id ?? "sandbox" });
+    // CP949's extra syllables only when every provider the message may fail over to documents CP949.
+    const encoding = this.sets.korean.list().every((p) => p.encoding === "cp949") && first ? "cp949" : "euc-kr";
+    const plan = planKoreanMessage(content, { images: first?.images ?? DEFAULT_IMAGES, marketing, provider: first?.id ?? "sandbox", encoding });
     const payload: SmsPayload = { type: plan.type, from: from.e164, text: content.text, ad: marketing };
     if (plan.title !== undefined) payload.title = plan.title;
     if (content.images?.length) payload.images = content.images;

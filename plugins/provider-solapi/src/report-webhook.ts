@@ -9,6 +9,7 @@ import { ValidationError, WebhookSignatureError, type WebhookRequest } from "@nu
 const SolapiReport = z.object({
   messageId: z.string(),
   statusCode: z.string(),
+  to: z.string().nullish(),
   statusMessage: z.string().nullish(),
   dateReceived: z.string().nullish(),
   dateReported: z.string().nullish(),
@@ -19,6 +20,8 @@ export interface SolapiReportEntry {
   messageId: string;
   statusCode: string;
   statusMessage: string | null | undefined;
+  /** The recipient's number as Solapi reports it (national digits). */
+  to: string | null | undefined;
   at: number;
 }
 
@@ -53,6 +56,6 @@ export function readSolapiReports(req: WebhookRequest, token: string | undefined
   if (!parsed.success) throw ValidationError.fromZod("Solapi webhook", parsed.error);
   return parsed.data.map((r) => {
     const at = Date.parse(r.dateReceived ?? r.dateReported ?? "");
-    return { messageId: r.messageId, statusCode: r.statusCode, statusMessage: r.statusMessage, at: Number.isFinite(at) ? at : now };
+    return { messageId: r.messageId, statusCode: r.statusCode, statusMessage: r.statusMessage, to: r.to, at: Number.isFinite(at) ? at : now };
   });
 }

@@ -110,6 +110,12 @@ export const SOLAPI_STATUS_CODES: Readonly<Record<string, SolapiOutcome>> = {
   "4000": "delivered", // received
 };
 
+/**
+ * Codes that say the person opted out through the 080 number (수신거부): 1061 refused on registration, 2061 inside
+ * Solapi. In a report they unsubscribe the person from the channel, as NHN Cloud's UNSUBSCRIBE webhook does.
+ */
+export const SOLAPI_OPT_OUT: ReadonlySet<string> = new Set(["1061", "2061"]);
+
 /** Codes that say the number itself is dead: an SMS channel may stop using it. */
 export const SOLAPI_DEAD_NUMBER: ReadonlySet<string> = new Set(["3010", "3032"]);
 

@@ -9,16 +9,16 @@ interface Limits {
 }
 
 /**
- * Per bubble type, from NHN's freestyle request tables and Solapi's bmsConstraints.ts. Both allow one line break
- * in WIDE and PREMIUM_VIDEO content. IMAGE content is 1,300 characters at Solapi but 400 (29 line breaks) at NHN
- * Cloud: the shared limit is Solapi's and the NHN provider checks its own.
+ * Per bubble type, from NHN's freestyle request tables (as updated 2026-05) and Solapi's bmsConstraints.ts: the
+ * widest a provider documents; a provider that takes less says so in its `issues` (Solapi: one line break in WIDE
+ * and PREMIUM_VIDEO content, where NHN takes 5).
  */
 export const BRAND_MESSAGE_LIMITS: Record<BubbleType, Limits> = {
   TEXT: { content: { max: 1300, breaks: 99, required: true }, buttons: { min: 0, max: 5, maxWithCoupon: 4, nameMax: 14 }, couponDescription: 12, requires: [] },
   IMAGE: { content: { max: 1300, breaks: 99, required: true }, buttons: { min: 0, max: 5, maxWithCoupon: 4, nameMax: 14 }, couponDescription: 12, requires: ["image"] },
-  WIDE: { content: { max: 76, breaks: 1, required: true }, buttons: { min: 0, max: 2, nameMax: 8 }, couponDescription: 18, requires: ["image"] },
+  WIDE: { content: { max: 76, breaks: 5, required: true }, buttons: { min: 0, max: 2, nameMax: 8 }, couponDescription: 18, requires: ["image"] },
   WIDE_ITEM_LIST: { buttons: { min: 0, max: 2, nameMax: 8 }, couponDescription: 18, requires: ["header", "items"] },
-  PREMIUM_VIDEO: { content: { max: 76, breaks: 1, required: false }, buttons: { min: 0, max: 1, nameMax: 8 }, couponDescription: 18, requires: ["video"] },
+  PREMIUM_VIDEO: { content: { max: 76, breaks: 5, required: false }, buttons: { min: 0, max: 1, nameMax: 8 }, couponDescription: 18, requires: ["video"] },
   COMMERCE: { buttons: { min: 1, max: 2, nameMax: 8 }, couponDescription: 12, requires: ["image", "commerce"] },
   CAROUSEL_FEED: { buttons: { min: 0, max: 0, nameMax: 8 }, couponDescription: 12, requires: ["carousel"] },
   CAROUSEL_COMMERCE: { buttons: { min: 0, max: 0, nameMax: 8 }, couponDescription: 12, requires: ["carousel"] },

@@ -7,6 +7,12 @@ import { ChannelDeferredError, ChannelRejectedError, ChannelUnavailableError, Re
  * NoSendAvailableTimeException (outside sending hours).
  */
 export const KAKAO_SUCCESS = new Set(["1000", "0"]);
+/**
+ * 3005 AckTimeoutException: "메시지를 발송했으나 수신확인 안됨 (성공불확실)" — sent, receipt not confirmed; Kakao keeps it
+ * and the phone may still receive it within 3 days (Kakao's Brand Message Restful Interface Guide, result codes). Not a
+ * failure and not a reason to fall back or resend: the message stays "sent" and is settled by a later report or poll.
+ */
+export const KAKAO_UNCERTAIN = "3005";
 const KAKAO_UNREACHABLE = new Set(["3018", "3019", "3020", "3021"]);
 const KAKAO_OUTSIDE_HOURS = "3022";
 
@@ -34,6 +40,7 @@ export function nhnKakaoError(code: number, message: string): ChannelError {
 /** A delivery result code as a Nudge report status. */
 export function kakaoReportStatus(code: string | null | undefined, messageStatus?: string | null): DeliveryReport["status"] {
   if (code && KAKAO_SUCCESS.has(code)) return "delivered";
+  if (code === KAKAO_UNCERTAIN) return "sent";
   if (messageStatus === "COMPLETED" && !code) return "delivered";
   if (code || messageStatus === "FAILED") return "failed";
   return "sent";

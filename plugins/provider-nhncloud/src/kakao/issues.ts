@@ -4,13 +4,14 @@ import { NHN_BUBBLE_FIELDS } from "./body.js";
 
 /** Fields every bubble type takes (or that never reach the body as such). */
 const COMMON_FIELDS = new Set(["kind", "chatBubbleType", "targeting", "adult", "pushAlarm"]);
-/** NHN's IMAGE content limit (freestyle request table: 400 characters, 29 line breaks). */
-const NHN_IMAGE_CONTENT = { max: 400, breaks: 29 };
 
 /**
  * What NHN's freestyle API refuses that the shared Brand Message rules allow: a field its bubble type does not
- * document (NHN_BUBBLE_FIELDS), an image without an uploaded URL, and IMAGE content over NHN's 400 characters or
- * 29 line breaks (Solapi takes 1,300).
+ * document (NHN_BUBBLE_FIELDS) and an image without an uploaded URL. NHN's content limits are the shared ones
+ * (channel-kakao BRAND_MESSAGE_LIMITS): TEXT and IMAGE 1,300 characters with at most 99 line breaks, WIDE and
+ * PREMIUM_VIDEO 76 with at most 5 ("메시지 자유형 발송 요청", `content`, as updated 2026-05:
+ * https://docs.nhncloud.com/ko/Notification/KakaoTalk%20Bizmessage/ko/friendtalkupgrade-api-guide/; IMAGE was
+ * 400 characters and 29 line breaks before), so nothing about content is added here.
  */
 export function nhnKakaoIssues(payload: KakaoPayload): FieldIssue[] {
   if (payload.kind !== "brand") return [];
@@ -28,9 +29,5 @@ export function nhnKakaoIssues(payload: KakaoPayload): FieldIssue[] {
   url("carousel.head.image.url", m.carousel?.head?.image);
   m.carousel?.list.forEach((it, i) => url(`carousel.list[${i}].image.url`, it.image));
   if (m.video?.thumbnailId && !m.video.thumbnailUrl) out.push({ path: "video.thumbnailUrl", message: "NHN Cloud takes the thumbnail's uploaded image URL" });
-  if (m.chatBubbleType === "IMAGE" && m.content !== undefined) {
-    if (m.content.length > NHN_IMAGE_CONTENT.max) out.push({ path: "content", message: `NHN Cloud's IMAGE content holds at most ${NHN_IMAGE_CONTENT.max} characters, got ${m.content.length}` });
-    if ((m.content.match(/\r\n|\r|\n/g) ?? []).length > NHN_IMAGE_CONTENT.breaks) out.push({ path: "content", message: `NHN Cloud's IMAGE content takes at most ${NHN_IMAGE_CONTENT.breaks} line breaks` });
-  }
   return out;
 }

@@ -16,7 +16,7 @@ import { PollAnswer, SendAnswer, type ListedMessage } from "./answers.js";
 import { alimTalkBody, freestyleBody } from "./body.js";
 import { NhnKakaoClient, type NhnKakaoApi } from "./client.js";
 import type { NhnCloudKakaoConfig } from "./config.js";
-import { kakaoReportStatus, kakaoResultError, KAKAO_SUCCESS, nhnKakaoError } from "./errors.js";
+import { kakaoReportStatus, kakaoResultError, KAKAO_SUCCESS, KAKAO_UNCERTAIN, nhnKakaoError } from "./errors.js";
 import { nhnKakaoIssues } from "./issues.js";
 import { kstToEpoch } from "../shared/kst.js";
 import { findByGroupingKey, groupingKey } from "./lookup.js";
@@ -68,9 +68,12 @@ export class NhnCloudKakaoProvider implements KakaoProvider {
     const result = message?.sendResults[0];
     if (!message || !result) throw new ChannelRejectedError("NHN Cloud accepted the request without a send result");
     const code = String(result.resultCode);
+    const providerMessageId = `${message.requestId}:${result.recipientSeq}`;
+    // Success uncertain (3005): accepted and possibly delivered, so neither a failure nor a fallback; polling settles it.
+    if (code === KAKAO_UNCERTAIN) return { providerMessageId, status: "sent", providerCode: code };
     // A per-recipient code other than 0 is Kakao's or NHN's verdict on this person (3018 not deliverable, 3022 hours ...).
     if (!KAKAO_SUCCESS.has(code)) throw result.resultCode < 0 ? nhnKakaoError(result.resultCode, result.resultMessage ?? "") : kakaoResultError(code, result.resultMessage ?? "");
-    return { providerMessageId: `${message.requestId}:${result.recipientSeq}`, status: "sent", providerCode: code };
+    return { providerMessageId, status: "sent", providerCode: code };
   }
 
   /** The message sent under this context's idempotency key, on either API; null when NHN lists none. */

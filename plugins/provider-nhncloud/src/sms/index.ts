@@ -14,3 +14,4 @@ export const nhnCloudSms = defineProvider({
 });
 
 export { NhnCloudSmsConfig, type NhnCloudSmsConfigInput } from "./config.js";
+export { uploadNhnMmsImage, NHN_MMS_IMAGES } from "./upload.js";

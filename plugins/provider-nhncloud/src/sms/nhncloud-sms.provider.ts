@@ -10,11 +10,12 @@ import {
   type WebhookRequest,
   type WebhookResult,
 } from "@nudge/core";
-import { nationalNumber, type SmsPayload, type SmsProvider } from "@nudge/channel-sms";
+import { nationalNumber, type MmsImageFile, type SmsPayload, type SmsProvider } from "@nudge/channel-sms";
 import type { NhnCloudSmsConfig } from "./config.js";
 import { NHN_DEAD_NUMBER, nhnSmsError } from "./errors.js";
 import { kstToEpoch } from "../shared/kst.js";
 import { parseNhnSmsWebhook } from "./webhooks.js";
+import { NHN_MMS_IMAGES, uploadNhnMmsImage } from "./upload.js";
 
 /**
  * NHN Cloud SMS API v3.0 (https://docs.nhncloud.com/en/Notification/SMS/en/api-guide/):
@@ -47,8 +48,10 @@ export class NhnCloudSmsProvider implements SmsProvider {
   readonly channel = "sms";
   // The v3.0 guide documents no idempotency header for SMS (unlike the Kakao APIs), and no query by our id.
   readonly idempotency = "none" as const;
-  // -2005 and the v3.0 MMS section: JPEG, at most 3 files of 300 KB.
-  readonly images = { max: 3, maxBytes: 300 * 1024 };
+  // The v3.0 MMS section: JPEG, at most 3 files of 300 KB, 800 KB together, 1000×1000 px (upload.ts).
+  readonly images = NHN_MMS_IMAGES;
+  // NHN sends in EUC-KR ("인코딩은 EUC-KR 기준"): strict KS X 1001, the channel's default, declared for clarity.
+  readonly encoding = "euc-kr" as const;
 
   constructor(
     private readonly config: NhnCloudSmsConfig,
@@ -109,6 +112,11 @@ export class NhnCloudSmsProvider implements SmsProvider {
       at: kstToEpoch(data.resultDate, this.clock.now()),
       ...(status === "failed" && code && NHN_DEAD_NUMBER.has(code) ? { invalidateContact: true } : {}),
     };
+  }
+
+  /** Checks an MMS image and uploads it to NHN (upload.ts); the answer goes into the content's `images`. */
+  upload(file: MmsImageFile): Promise<{ ref: string; name: string; sizeBytes: number }> {
+    return uploadNhnMmsImage(this.config, file);
   }
 
   async parseWebhook(request: WebhookRequest): Promise<WebhookResult> {

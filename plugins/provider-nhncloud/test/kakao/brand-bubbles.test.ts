@@ -68,15 +68,37 @@ describe("NHN Cloud Brand Message bubbles, field by field against the freestyle 
     expect(f.fake.problems).toEqual([]);
   });
 
-  it("refuses, before any request, a field the bubble type does not take and IMAGE content over NHN's 400 characters", async () => {
+  it("refuses, before any request, a field the bubble type does not take or an image without its URL", async () => {
     const before = f.fake.requests.length;
     await expect(send({ kind: "brand", chatBubbleType: "TEXT", content: "hi", header: "머리말" })).rejects.toMatchObject({ issues: [{ path: "header", message: "NHN Cloud's TEXT message takes no header" }] });
-    await expect(send({ kind: "brand", chatBubbleType: "IMAGE", content: "가".repeat(401), image: img("i") })).rejects.toBeInstanceOf(ValidationError);
-    await expect(send({ kind: "brand", chatBubbleType: "IMAGE", content: "a\n".repeat(30), image: img("i") })).rejects.toMatchObject({ issues: [{ path: "content" }] });
     await expect(send({ kind: "brand", chatBubbleType: "IMAGE", content: "x", image: { id: "IMG1" } })).rejects.toMatchObject({ issues: [{ path: "image.url" }] });
     expect(() => channel.prepare!({ kind: "brand", chatBubbleType: "TEXT", content: "hi", header: "머리말" } as never, sendContext(friend))).toThrow(ValidationError);
     expect(f.fake.requests.length).toBe(before);
-    await send({ kind: "brand", chatBubbleType: "IMAGE", content: "가".repeat(400), image: img("i") });
+  });
+
+  // NHN's freestyle guide, `content`, as updated 2026-05: IMAGE 1,300 characters and 99 line breaks (it was 400
+  // and 29), WIDE and PREMIUM_VIDEO 76 characters and 5 line breaks (it was 1).
+  const video = { videoUrl: "https://tv.kakao.com/v/1", thumbnailUrl: "https://cdn.example.com/t.jpg" };
+  const bubble = (type: "IMAGE" | "WIDE" | "PREMIUM_VIDEO", content: string) =>
+    type === "PREMIUM_VIDEO" ? { kind: "brand", chatBubbleType: type, content, video } : { kind: "brand", chatBubbleType: type, content, image: img("i") };
+
+  it("sends IMAGE content of exactly 1,300 characters and 99 line breaks; one more is refused naming content", async () => {
+    await send(bubble("IMAGE", "가".repeat(1300)));
+    await send(bubble("IMAGE", `${"a\n".repeat(99)}a`));
     expect(f.fake.problems).toEqual([]);
+    const before = f.fake.requests.length;
+    await expect(send(bubble("IMAGE", "가".repeat(1301)))).rejects.toMatchObject({ issues: [{ path: "content", message: expect.stringContaining("at most 1,300 characters") }] });
+    await expect(send(bubble("IMAGE", `${"a\n".repeat(100)}a`))).rejects.toMatchObject({ issues: [{ path: "content", message: expect.stringContaining("99 line breaks") }] });
+    expect(f.fake.requests.length).toBe(before);
+  });
+
+  it.each(["WIDE", "PREMIUM_VIDEO"] as const)("sends %s content with exactly 5 line breaks and 76 characters; one more is refused naming content", async (type) => {
+    await send(bubble(type, `${"가\n".repeat(5)}가`));
+    await send(bubble(type, "가".repeat(76)));
+    expect(f.fake.problems).toEqual([]);
+    const before = f.fake.requests.length;
+    await expect(send(bubble(type, `${"가\n".repeat(6)}가`))).rejects.toMatchObject({ issues: [{ path: "content", message: expect.stringContaining("5 line breaks") }] });
+    await expect(send(bubble(type, "가".repeat(77)))).rejects.toMatchObject({ issues: [{ path: "content" }] });
+    expect(f.fake.requests.length).toBe(before);
   });
 });

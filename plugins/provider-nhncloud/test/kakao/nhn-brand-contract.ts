@@ -61,6 +61,17 @@ export const NHN_FREESTYLE: Record<string, Shape> = {
   },
 };
 
+/**
+ * `content` limits per bubble type, as the guide's `content` row reads since its 2026-05 update: TEXT and IMAGE at
+ * most 1,300 characters and 99 line breaks, WIDE and PREMIUM_VIDEO 76 characters and 5 line breaks.
+ */
+const CONTENT_LIMITS: Record<string, { max: number; breaks: number }> = {
+  TEXT: { max: 1300, breaks: 99 },
+  IMAGE: { max: 1300, breaks: 99 },
+  WIDE: { max: 76, breaks: 5 },
+  PREMIUM_VIDEO: { max: 76, breaks: 5 },
+};
+
 /** Contract problems in a freestyle request body; empty when it matches the guide. */
 export function freestyleProblems(body: unknown): string[] {
   const type = (body as { chatBubbleType?: unknown } | null)?.chatBubbleType;
@@ -69,5 +80,11 @@ export function freestyleProblems(body: unknown): string[] {
   const out = shapeProblems(body, shape, "body");
   const key = (body as { recipientList?: { recipientGroupingKey?: unknown }[] }).recipientList?.[0]?.recipientGroupingKey;
   if (typeof key === "string" && key.length > 100) out.push("body.recipientList[0].recipientGroupingKey holds at most 100 characters");
+  const content = (body as { content?: unknown }).content;
+  const limit = typeof type === "string" ? CONTENT_LIMITS[type] : undefined;
+  if (limit && typeof content === "string") {
+    if (content.length > limit.max) out.push(`body.content holds at most ${limit.max} characters for ${String(type)}`);
+    if ((content.match(/\r\n|\r|\n/g) ?? []).length > limit.breaks) out.push(`body.content takes at most ${limit.breaks} line breaks for ${String(type)}`);
+  }
   return out;
 }

@@ -4,7 +4,7 @@ import { freestyleProblems } from "./nhn-brand-contract.js";
 
 export const NHN = { appKey: "nhn-kakao-app-1", secretKey: "nhn-kakao-secret-1", senderKey: "9e0afe2c12aaaaaaaaaa7520052880b555f1a60a", signature: "kakao-hook-signature" };
 
-export type NhnKakaoFailure = "permanent" | "transient" | "rate_limited" | "unreachable" | "not_friend" | "outside_hours" | "invalid_sender_key";
+export type NhnKakaoFailure = "permanent" | "transient" | "rate_limited" | "unreachable" | "not_friend" | "outside_hours" | "invalid_sender_key" | "uncertain";
 
 const header = (resultCode: number, resultMessage: string, isSuccessful: boolean) => ({ resultCode, resultMessage, isSuccessful });
 const KST_MINUTE = /^\d{4}-\d\d-\d\d \d\d:\d\d$/;
@@ -84,6 +84,9 @@ export function nhnKakaoFake() {
         return result(3018, "NoSendAvailableException");
       case "outside_hours":
         return result(3022, "NoSendAvailableTimeException");
+      case "uncertain":
+        // Kakao's 3005 AckTimeoutException: sent, receipt not confirmed ("성공불확실").
+        return result(3005, "AckTimeoutException");
       default:
         return result(0, "SUCCESS");
     }

@@ -16,6 +16,22 @@ function failure(code: number, message: string): FakeHttpAnswer {
 export function nhnSmsFake() {
   let next: NhnFailure | null = null;
   let seq = 0;
+  const uploads: { fileId: number; fileName: string; bytes: number }[] = [];
+  /**
+   * "첨부 파일 업로드" (`POST …/attachfile/binaryUpload`): fileName (≤ 45, .jpg/.jpeg), createUser (≤ 100) and
+   * fileBody (Base64 of the file, ≤ 300K) are required; the answer carries `body.data.fileId`.
+   */
+  const upload = (req: RecordedRequest, fail: (problem: string) => FakeHttpAnswer): FakeHttpAnswer => {
+    const body = req.json as { fileName?: unknown; createUser?: unknown; fileBody?: unknown } | undefined;
+    if (typeof body?.fileName !== "string" || body.fileName.length > 45 || !/\.jpe?g$/i.test(body.fileName)) return fail("fileName (≤ 45 characters, .jpg/.jpeg) is required");
+    if (typeof body.createUser !== "string" || body.createUser.length === 0 || body.createUser.length > 100) return fail("createUser (≤ 100 characters) is required");
+    if (typeof body.fileBody !== "string" || !/^[A-Za-z0-9+/]+={0,2}$/.test(body.fileBody)) return fail("fileBody must be Base64");
+    const bytes = Buffer.from(body.fileBody, "base64").length;
+    if (bytes > 300 * 1024) return fail(`fileBody holds at most 300K, got ${bytes} bytes`);
+    const fileId = 9000 + uploads.length;
+    uploads.push({ fileId, fileName: body.fileName, bytes });
+    return { status: 200, body: { header: { isSuccessful: true, resultCode: 0, resultMessage: "SUCCESS" }, body: { data: { fileId, fileName: body.fileName, filePath: `0/toast-mt-2026-03-02/1609/${fileId}` } } } };
+  };
   const fake = new FakeHttpServer((req: RecordedRequest, fail) => {
     if (req.headers["x-secret-key"] !== NHN.secretKey) return fail(`X-Secret-Key was ${String(req.headers["x-secret-key"])}`);
     const poll = /^\/sms\/v3\.0\/appKeys\/([^/]+)\/sender\/(sms|mms)\/([^/]+)$/.exec(req.path);
@@ -23,6 +39,7 @@ export function nhnSmsFake() {
       if (!req.query.get("recipientSeq")) return fail("recipientSeq query parameter missing");
       return { status: 200, body: { header: { isSuccessful: true, resultCode: 0, resultMessage: "SUCCESS" }, body: { data: { requestId: poll[3], msgStatus: "3", resultCode: "1000", resultDate: "2026-03-02 10:06:42.0" } } } };
     }
+    if (req.method === "POST" && req.path === `/sms/v3.0/appKeys/${NHN.appKey}/attachfile/binaryUpload`) return upload(req, fail);
     const m = /^\/sms\/v3\.0\/appKeys\/([^/]+)\/sender\/(sms|mms|ad-sms|ad-mms)$/.exec(req.path);
     if (req.method !== "POST" || !m) return fail(`unexpected ${req.method} ${req.path}`);
     if (m[1] !== NHN.appKey) return fail(`app key in path was ${m[1]}`);
@@ -70,6 +87,7 @@ export function nhnSmsFake() {
     failNext: (k: NhnFailure) => {
       next = k;
     },
-    accepted: () => fake.requests.filter((r) => r.method === "POST").length - fake.problems.length,
+    accepted: () => fake.requests.filter((r) => r.method === "POST" && r.path.includes("/sender/")).length - fake.problems.length,
+    uploads: () => uploads,
   };
 }

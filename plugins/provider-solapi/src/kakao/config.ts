@@ -3,15 +3,24 @@ import { z } from "zod";
 const Secret = z.string().min(1);
 
 /**
- * Solapi's own SMS fallback for AlimTalk (대체발송: `kakaoOptions.disableSms: false`, sent `from` the registered
- * number). Off by default, and sent explicitly off (`disableSms: true`): Nudge's fallback chain covers failures
- * known at send time, and Solapi's would duplicate it.
+ * Solapi's own SMS fallback for AlimTalk (대체발송: `kakaoOptions.disableSms: false`, sent from the message's `from`,
+ * the provider's registered number). Off by default, and sent explicitly off (`disableSms: true`): Nudge's fallback
+ * chain covers failures known at send time, and Solapi's would duplicate it.
  */
 export const SolapiKakaoResend = z.object({
   enabled: z.boolean().default(false),
-  /** Registered SMS sender number (발신번호 사전등록) the fallback goes out from (the message's `from`). */
-  sendNo: z.string().optional(),
+  // Refused rather than ignored: the number now goes on every message, so it moved to the provider's `from`.
+  sendNo: z.never({ error: "moved to `from` on solapiKakao(): every Solapi message, fallback or not, goes out from it" }).optional(),
 });
+
+/**
+ * Solapi requires `from` on every message, Kakao ones included (ATA, BMS_FREE): "발신번호, 사전 등록된 전화번호만
+ * 사용 가능", required in the message body of the send APIs (solapi/documents api-reference/messages/sendSimpleMessage.md
+ * and groups/addGroupMessages.md, "Body / messages"; https://docs.solapi.com/api-reference/messages/sendSimpleMessage).
+ */
+const SenderNumber = z
+  .string({ error: (issue) => (issue.input === undefined ? "is required: the sender number registered at Solapi (발신번호 사전등록), sent as every message's `from`" : "must be a phone number string") })
+  .refine((v) => /^\+?[\d\s-]{3,20}$/.test(v) && /\d{3,}/.test(v.replace(/\D/g, "")), { message: "must be a phone number such as \"1588-0000\" or \"02-1234-5678\"" });
 
 /** Solapi messages v4 for Kakao, every request signed with HMAC-SHA256 (solapi-auth.ts). */
 export const SolapiKakaoConfig = z.object({
@@ -19,6 +28,8 @@ export const SolapiKakaoConfig = z.object({
   apiSecret: Secret,
   /** The Kakao channel's Solapi id (pfId). */
   pfId: Secret,
+  /** The sender number registered at Solapi (발신번호 사전등록): every message's `from`, and the SMS fallback's number. */
+  from: SenderNumber,
   baseUrl: z.url().default("https://api.solapi.com"),
   /**
    * Solapi documents no signature scheme for its webhooks (its webhook API's `secret` field is undescribed; see

@@ -38,13 +38,15 @@ export class SolapiKakaoProvider implements KakaoProvider {
     const national = koreanNational(to);
     if (!national) throw new RecipientUnreachableError("Kakao messages go to Korean mobile numbers only", { providerCode: "NUDGE_NO_ROUTE" });
     const { resend } = this.config;
+    // `from` is required on every Solapi message, Kakao types included (config.ts cites the reference).
+    const from = this.config.from.replace(/\D/g, "");
     const message: Record<string, unknown> =
       payload.kind === "brand"
-        ? { to: national, type: "BMS_FREE", ...(payload.content ? { text: payload.content } : {}), kakaoOptions: { pfId: this.config.pfId, bms: solapiBms(payload) } }
+        ? { to: national, from, type: "BMS_FREE", ...(payload.content ? { text: payload.content } : {}), kakaoOptions: { pfId: this.config.pfId, bms: solapiBms(payload) } }
         : {
             to: national,
+            from,
             type: "ATA",
-            ...(resend.enabled && resend.sendNo ? { from: resend.sendNo.replace(/\D/g, "") } : {}),
             kakaoOptions: {
               pfId: this.config.pfId,
               templateId: payload.templateCode,

@@ -37,6 +37,16 @@ describe("Solapi Brand Message bubbles, against the SDK's bms schema", () => {
     expect(f.fake.requests.length).toBe(before);
   });
 
+  it("keeps WIDE and PREMIUM_VIDEO content to one line break (Solapi's SDK), though the shared rule takes NHN's 5", async () => {
+    const video = { videoUrl: "https://tv.kakao.com/v/1", thumbnailUrl: "https://cdn.example.com/t.jpg", thumbnailId: "IMGt" };
+    await send({ kind: "brand", chatBubbleType: "WIDE", content: "가\n나", image: { id: "IMGw" } });
+    expect(f.fake.problems).toEqual([]);
+    const before = f.fake.requests.length;
+    await expect(send({ kind: "brand", chatBubbleType: "WIDE", content: "가\n나\n다", image: { id: "IMGw" } })).rejects.toMatchObject({ issues: [{ path: "content", message: "Solapi's WIDE content takes at most 1 line break" }] });
+    await expect(send({ kind: "brand", chatBubbleType: "PREMIUM_VIDEO", content: "가\n나\n다", video })).rejects.toMatchObject({ issues: [{ path: "content" }] });
+    expect(f.fake.requests.length).toBe(before);
+  });
+
   it("carousels and video in Solapi's names", async () => {
     await send(BUBBLES.CAROUSEL_FEED);
     expect(bms()["carousel"]).toMatchObject({ list: [{ header: "신상 1", content: "가벼운 러닝화", imageId: "IMGc1", imageLink: "https://shop.example.com/c1" }, { imageId: "IMGc2" }], tail: { linkMobile: "https://shop.example.com/all" } });

@@ -9,6 +9,7 @@ export const solapiConfig = (baseUrl: string, over: Partial<SolapiKakaoConfigInp
   apiKey: SOLAPI.apiKey,
   apiSecret: SOLAPI.apiSecret,
   pfId: SOLAPI.pfId,
+  from: "1588-0000",
   baseUrl,
   webhookToken: SOLAPI.token,
   ...over,

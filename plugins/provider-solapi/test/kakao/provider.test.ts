@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChannelDeferredError, ChannelRejectedError, ChannelUnavailableError, FakeClock, RecipientUnreachableError } from "@nudge/core";
 import { sendContext } from "@nudge/core/testkit";
 import { SOLAPI, solapiKakaoFake } from "./solapi-kakao.fake.js";
-import { defaultNow, kakaoThroughSolapi, person, solapiProvider, TEXT } from "./harness.js";
+import { SolapiKakaoConfig } from "../../src/index.js";
+import { defaultNow, kakaoThroughSolapi, person, solapiConfig, solapiProvider, TEXT } from "./harness.js";
 
 const friend = person("+821012345678", true);
 // 2026-03-02 20:55 KST: Kakao would refuse (3108); the channel defers to 08:00 KST the next morning.
@@ -23,6 +24,7 @@ describe("Solapi Brand Message and AlimTalk contract", () => {
     const r = await send(TEXT);
     expect(f.lastMessage()).toEqual({
       to: "01012345678",
+      from: "15880000",
       type: "BMS_FREE",
       text: TEXT.content,
       kakaoOptions: { pfId: SOLAPI.pfId, bms: { targeting: "I", chatBubbleType: "TEXT", buttons: [{ name: "보러 가기", linkType: "WL", linkMobile: "https://shop.example.com/spring" }] } },
@@ -36,6 +38,7 @@ describe("Solapi Brand Message and AlimTalk contract", () => {
     await send(alimtalk);
     expect(f.lastMessage()).toEqual({
       to: "01012345678",
+      from: "15880000",
       type: "ATA",
       kakaoOptions: { pfId: SOLAPI.pfId, templateId: "ORDER_OK", variables: { "#{name}": "김민준", "#{orderNo}": "A-1" }, disableSms: true },
       customFields: { nudgeIdempotencyKey: "s-1" },
@@ -63,10 +66,38 @@ describe("Solapi's own SMS fallback (대체발송), set on the provider", () => 
   afterAll(() => f.fake.close());
 
   it("sends ATA with disableSms: false from the registered number when enabled", async () => {
-    const channel = await kakaoThroughSolapi(await f.fake.start(), { solapi: { resend: { enabled: true, sendNo: "1588-0000" } } });
+    const channel = await kakaoThroughSolapi(await f.fake.start(), { solapi: { from: "02-1234-5678", resend: { enabled: true } } });
     await channel.send({ to: "+821012345678", content: alimtalk, context: sendContext(friend) });
-    expect(f.lastMessage()).toMatchObject({ type: "ATA", from: "15880000", kakaoOptions: { disableSms: false } });
+    expect(f.lastMessage()).toMatchObject({ type: "ATA", from: "0212345678", kakaoOptions: { disableSms: false } });
     expect(f.fake.problems).toEqual([]);
+  });
+});
+
+describe("Solapi's required `from` on Kakao messages (solapi/documents api-reference/messages/sendSimpleMessage.md)", () => {
+  const f = solapiKakaoFake(() => defaultNow);
+  afterAll(() => f.fake.close());
+
+  it("sends the registered number as `from` on BMS_FREE and on ATA without a fallback", async () => {
+    const channel = await kakaoThroughSolapi(await f.fake.start());
+    await channel.send({ to: "+821012345678", content: TEXT, context: sendContext(friend) });
+    expect(f.lastMessage()).toMatchObject({ type: "BMS_FREE", from: "15880000" });
+    await channel.send({ to: "+821012345678", content: alimtalk, context: sendContext(friend) });
+    expect(f.lastMessage()).toMatchObject({ type: "ATA", from: "15880000", kakaoOptions: { disableSms: true } });
+    expect(f.fake.problems).toEqual([]);
+  });
+
+  it("refuses a configuration without `from`, naming the field", async () => {
+    const { from: _from, ...without } = solapiConfig("http://127.0.0.1:9");
+    const parsed = SolapiKakaoConfig.safeParse(without);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error!.issues).toEqual([expect.objectContaining({ path: ["from"], message: expect.stringContaining("is required: the sender number registered at Solapi") })]);
+    await expect(solapiProvider("http://127.0.0.1:9", { from: undefined as unknown as string })).rejects.toThrow(/from/);
+    expect(SolapiKakaoConfig.safeParse({ ...without, from: "call me" }).error!.issues[0]).toMatchObject({ path: ["from"], message: expect.stringContaining("phone number") });
+  });
+
+  it("refuses the old resend.sendNo with a message naming its replacement", () => {
+    const parsed = SolapiKakaoConfig.safeParse({ ...solapiConfig("http://127.0.0.1:9"), resend: { enabled: true, sendNo: "1588-0000" } });
+    expect(parsed.error!.issues[0]).toMatchObject({ path: ["resend", "sendNo"], message: expect.stringContaining("moved to `from`") });
   });
 });
 

@@ -42,6 +42,8 @@ export function solapiKakaoFake(now: () => number = Date.now) {
     const msg = body.messages?.[0];
     if (!msg || body.allowDuplicates !== false) return fail("messages[0] and allowDuplicates: false required");
     if (typeof msg["to"] !== "string" || !/^\d+$/.test(msg["to"])) return fail("messages[0].to must be national digits");
+    // `from` is required on every message, Kakao types included (solapi/documents api-reference/messages/sendSimpleMessage.md).
+    if (typeof msg["from"] !== "string" || !/^\d+$/.test(msg["from"])) return fail("messages[0].from (the registered sender number, digits) is required");
     const opts = msg["kakaoOptions"] as Record<string, unknown> | undefined;
     if (opts?.["pfId"] !== SOLAPI.pfId) return fail("kakaoOptions.pfId missing or wrong");
     if (msg["type"] === "BMS_FREE") {
