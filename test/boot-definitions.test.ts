@@ -1,7 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import pg from "pg";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import {
   createNudge,
@@ -14,9 +10,7 @@ import {
   type PluginSpec,
   type SegmentDefinitionInput,
 } from "@nudge/core";
-import { serviceAvailable } from "@nudge/core/testkit";
-import { storagePostgres } from "@nudge/storage-postgres";
-import { storageSqlite } from "@nudge/storage-sqlite";
+import { durableBackends } from "./durable-backends.js";
 
 /**
  * A host defines its journeys, segments and templates at every boot, as the docs show. Restarting five
@@ -67,41 +61,7 @@ async function sent(nudge: Nudge) {
   return (await nudge.resolve(Tokens.MessageStore).list(WS, { limit: 10 })).items;
 }
 
-interface Backend {
-  name: string;
-  available: () => Promise<true | string>;
-  fresh: () => { storage: () => PluginSpec; cleanup: () => Promise<void> };
-}
-
-const PG_URL = "postgres://postgres@127.0.0.1:5432/test";
-
-const backends: Backend[] = [
-  {
-    name: "sqlite",
-    available: async () => true,
-    fresh: () => {
-      const dir = mkdtempSync(join(tmpdir(), "nudge-boot-defs-"));
-      return { storage: () => storageSqlite({ path: join(dir, "nudge.db") }), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-    },
-  },
-  {
-    // jsonb hands definitions back with their keys in its own order.
-    name: "postgres",
-    available: () => serviceAvailable("PostgreSQL", "127.0.0.1", 5432),
-    fresh: () => {
-      const schema = `nudge_boot_defs_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-      return {
-        storage: () => storagePostgres({ url: PG_URL, schema }),
-        cleanup: async () => {
-          const client = new pg.Client({ connectionString: PG_URL });
-          await client.connect();
-          await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-          await client.end();
-        },
-      };
-    },
-  },
-];
+const backends = durableBackends("nudge_boot_defs");
 
 describe.each(backends)("definitions at boot on $name", (backend) => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -112,7 +72,7 @@ describe.each(backends)("definitions at boot on $name", (backend) => {
   it("five restarts defining the same journey, segment and template: still version 1, nothing rewritten; a change makes version 2", async (ctx) => {
     const availability = await backend.available();
     if (availability !== true) ctx.skip(availability);
-    const db = backend.fresh();
+    const db = await backend.fresh();
     cleanups.push(db.cleanup);
     const defs: Definitions = { segment: vip, template: greeting, journey: welcomeVip };
 

@@ -1,12 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { createNudge, FakeClock, sandboxChannel, silentLogger, Tokens, type JourneyDefinitionInput, type Nudge, type PluginSpec } from "@nudge/core";
-import { serviceAvailable } from "@nudge/core/testkit";
-import { storagePostgres } from "@nudge/storage-postgres";
-import { storageSqlite } from "@nudge/storage-sqlite";
+import { durableBackends } from "./durable-backends.js";
 
 const WS = "acme";
 const T0 = "2026-04-01T09:00:00Z";
@@ -32,41 +26,7 @@ async function sentLog(nudge: Nudge) {
   return (await nudge.resolve(Tokens.MessageStore).list(WS, { limit: 10 })).items;
 }
 
-interface Backend {
-  name: string;
-  available: () => Promise<true | string>;
-  /** A fresh, empty database for one test; every `storage()` call opens that same one. */
-  fresh: () => Promise<{ storage: () => PluginSpec; cleanup: () => Promise<void> }>;
-}
-
-const PG_URL = "postgres://postgres@127.0.0.1:5432/test";
-
-const backends: Backend[] = [
-  {
-    name: "sqlite",
-    available: async () => true,
-    fresh: async () => {
-      const dir = mkdtempSync(join(tmpdir(), "nudge-restart-"));
-      return { storage: () => storageSqlite({ path: join(dir, "nudge.db") }), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-    },
-  },
-  {
-    name: "postgres",
-    available: () => serviceAvailable("PostgreSQL", "127.0.0.1", 5432),
-    fresh: async () => {
-      const schema = `nudge_restart_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-      return {
-        storage: () => storagePostgres({ url: PG_URL, schema }),
-        cleanup: async () => {
-          const client = new pg.Client({ connectionString: PG_URL });
-          await client.connect();
-          await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-          await client.end();
-        },
-      };
-    },
-  },
-];
+const backends = durableBackends("nudge_restart");
 
 describe.each(backends)("restart on $name: a waiting journey resumes in a new process", (backend) => {
   const cleanups: (() => Promise<void>)[] = [];

@@ -1,8 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { storageMemory } from "@nudge/storage-memory";
-import { createNudge, FakeClock, sandboxChannel, silentLogger, type EngineSettingsInput, type Nudge } from "@nudge/core";
+import { describe, expect, it } from "vitest";
 import { TemplateRenderer } from "../src/template/renderer.js";
 import { publish } from "./helpers.js";
+import { templateInstances } from "./template-instances.js";
 
 /** Loose guard, not a benchmark: unbounded, these ran for minutes (the literal loop) or 1.6 s (the trait loop). */
 const QUICK_MS = 3_000;
@@ -11,23 +10,7 @@ const LITERAL_LOOP = "{% for i in (1..100000000) %}x{% endfor %}";
 const TRAIT_LOOP = "{% for i in (1..profile.traits.n) %}x{% endfor %}";
 const NESTED_LOOP = "{% for i in (1..3000) %}{% for j in (1..3000) %}x{% endfor %}{% endfor %}";
 
-const opened: Nudge[] = [];
-afterEach(async () => {
-  for (const n of opened.splice(0)) await n.stop();
-});
-
-async function instance(templates: EngineSettingsInput["templates"] = {}): Promise<Nudge> {
-  const nudge = await createNudge({
-    workspace: "acme",
-    plugins: [storageMemory(), sandboxChannel()],
-    logger: silentLogger(),
-    clock: new FakeClock("2026-03-02T01:00:00Z"),
-    settings: { templates },
-  });
-  opened.push(nudge);
-  await nudge.start();
-  return nudge;
-}
+const instance = templateInstances();
 
 function timed<T>(fn: () => T): { result: T | undefined; error: unknown; ms: number } {
   const started = performance.now();

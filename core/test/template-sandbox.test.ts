@@ -1,32 +1,15 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { storageMemory } from "@nudge/storage-memory";
-import { createNudge, FakeClock, sandboxChannel, silentLogger, type EngineSettingsInput, type Nudge } from "@nudge/core";
+import { describe, expect, it } from "vitest";
 import { TemplateRenderer } from "../src/template/renderer.js";
 import { publish } from "./helpers.js";
+import { templateInstances } from "./template-instances.js";
 
 /** A file every run has in its working directory: what `{% include %}` used to read. */
 const FILE = "package.json";
 const marker = (): string => (JSON.parse(readFileSync(FILE, "utf8")) as { name: string }).name;
 
-const opened: Nudge[] = [];
-afterEach(async () => {
-  for (const n of opened.splice(0)) await n.stop();
-});
-
-async function instance(templates: EngineSettingsInput["templates"] = {}): Promise<Nudge> {
-  const nudge = await createNudge({
-    workspace: "acme",
-    plugins: [storageMemory(), sandboxChannel()],
-    logger: silentLogger(),
-    clock: new FakeClock("2026-03-02T01:00:00Z"),
-    settings: { templates },
-  });
-  opened.push(nudge);
-  await nudge.start();
-  return nudge;
-}
+const instance = templateInstances();
 
 describe("templates never read files", () => {
   const r = new TemplateRenderer();
