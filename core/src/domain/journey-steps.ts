@@ -44,7 +44,8 @@ export const SendStep = z
     /** Channels tried in order when the previous one fails permanently or cannot reach the person. */
     fallback: z.array(ChannelContent).default([]),
     /** Marketing messages need consent and follow advertising rules; transactional ones do not. */
-    marketing: z.boolean().default(false),
+    /** Omitted: transactional unless a channel classifies the content as advertising (then marketing). */
+    marketing: z.boolean().optional(),
     topic: z.string().min(1).optional(),
   })
   .refine((s) => s.content !== undefined || s.template !== undefined, {

@@ -1,4 +1,4 @@
-import { BootError } from "../errors.js";
+import { BootError, type FieldIssue } from "../errors.js";
 import type { Channel } from "../ports/channel.js";
 
 /** The channels of one instance, by id. Built once at boot; two channels with one id fail then. */
@@ -28,5 +28,14 @@ export class ChannelRegistry {
 
   ids(): string[] {
     return [...this.byId.keys()];
+  }
+
+  /** What each channel of a chain says against the channels after it (`Channel.fallbackConflict`); `path(i)` names the field. */
+  fallbackIssues(chain: readonly string[], path: (i: number) => string): FieldIssue[] {
+    return chain.flatMap((id, i) => {
+      const next = chain.slice(i + 1);
+      const reason = next.length > 0 ? this.byId.get(id)?.fallbackConflict?.(next) : null;
+      return reason ? [{ path: path(i), message: reason }] : [];
+    });
   }
 }

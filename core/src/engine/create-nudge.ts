@@ -187,8 +187,12 @@ export async function createNudge<E extends object = object>(options: NudgeOptio
     (kind) => new SandboxProvider(kind, SandboxProviderConfig.parse({}), outbox, clock),
     logger,
   );
-  ic.registerInstance(core, ChannelRegistryToken, new ChannelRegistry(ic.resolveAll(Tokens.Channel)));
-  ic.registerInstance(core, PoliciesToken, sortPolicies([new ConsentPolicy(), ...ic.resolveAll(Tokens.Policy)]));
+  const channels = ic.resolveAll(Tokens.Channel);
+  ic.registerInstance(core, ChannelRegistryToken, new ChannelRegistry(channels));
+  const policies = sortPolicies([new ConsentPolicy(), ...ic.resolveAll(Tokens.Policy)]);
+  // A policy's config that names a channel is checked against it here: a wrong field fails the boot, not every send.
+  for (const p of policies) p.bindChannels?.(channels);
+  ic.registerInstance(core, PoliciesToken, policies);
   ic.registerInstance(core, PluginRuntimeToken, runtime);
   ic.registerInstance(core, InstanceContainerToken, ic);
   ic.registerInstance(core, SimFactoryToken, (o) => createNudge(o));

@@ -1,7 +1,10 @@
 import { DateTime } from "luxon";
-import { subscriptionState, type Profile, type Subscription } from "../domain/profile.js";
+import type { Profile } from "../domain/profile.js";
+import type { Channel } from "../ports/channel.js";
 import type { Policy, PolicyContext, PolicyVerdict } from "../ports/policy.js";
 import { ALLOW } from "./allow.js";
+import { adTextFields } from "./ad-text-fields.js";
+import { ConsentKeys } from "./consent-keys.js";
 import { DailyWindow } from "./daily-window.js";
 import type { KoreanAdRulesConfig } from "./policies-config.js";
 import { isKoreanNumber, LocalMinutes, localLabel, recipientZone } from "./recipient-zone.js";
@@ -25,6 +28,9 @@ export class KoreanAdRulesPolicy implements Policy {
   private readonly night: DailyWindow;
   private readonly optOut: RegExp;
   private readonly minutes = new LocalMinutes();
+  /** The content field each listed channel's text is read from, checked against the channels at boot. */
+  private fields = new Map<string, string>();
+  private keys = new ConsentKeys();
 
   constructor(
     private readonly config: KoreanAdRulesConfig,
@@ -34,17 +40,24 @@ export class KoreanAdRulesPolicy implements Policy {
     this.optOut = new RegExp(config.optOutPattern);
   }
 
+  /** Throws PluginConfigError for a listed channel that is not registered or lacks the configured field. */
+  bindChannels(channels: readonly Channel[]): void {
+    this.fields = adTextFields(this.config.channels, channels);
+    this.keys = new ConsentKeys(channels);
+  }
+
   evaluate({ message, profile, channel, content, now }: PolicyContext): PolicyVerdict {
     if (!message.marketing) return ALLOW;
     const rules = this.config.channels[channel.id];
     if (!rules) return ALLOW;
 
-    const raw = content[rules.field];
+    const field = this.fields.get(channel.id) ?? rules.field ?? "text";
+    const raw = content[field];
     const text = typeof raw === "string" ? raw : "";
     const refuse = (rule: string, what: string): PolicyVerdict => ({
       outcome: "suppress",
       rule,
-      reason: `advertising on ${channel.id} must ${what} (${LAW}); the rendered "${rules.field}" does not: not sent, content is never rewritten`,
+      reason: `advertising on ${channel.id} must ${what} (${LAW}); the rendered "${field}" does not: not sent, content is never rewritten`,
     });
     if (rules.label && !text.trimStart().startsWith(AD_LABEL)) return refuse("ad-label", `start with "${AD_LABEL}"`);
     const sender = this.config.sender;
@@ -74,22 +87,23 @@ export class KoreanAdRulesPolicy implements Policy {
     return ALLOW;
   }
 
+  /** The latest record for the channel (and topic, across its aliases) when it is a consent. */
+  private subscribed(profile: Profile, channel: string, topic: string | undefined) {
+    const found = this.keys.latest(profile.subscriptions, channel, topic);
+    return found?.state === "subscribed" ? found : undefined;
+  }
+
   /** A reason when the marketing consent behind this message is older than allowed, else null. */
   private staleConsent(profile: Profile, channel: string, topic: string | null, now: number): string | null {
-    if (subscriptionState(profile, channel) !== "subscribed") return null;
-    const consent = latest(profile.subscriptions, channel, topic ?? undefined) ?? latest(profile.subscriptions, channel, undefined);
+    if (this.keys.state(profile, channel) !== "subscribed") return null;
+    const consent = this.subscribed(profile, channel, topic ?? undefined) ?? this.subscribed(profile, channel, undefined);
     if (!consent) return null;
     const due = DateTime.fromMillis(consent.at, { zone: "utc" }).plus({ days: this.config.consentMaxAgeDays });
     if (due.toMillis() > now) return null;
-    return `marketing consent for ${channel} dates from ${DateTime.fromMillis(consent.at, { zone: "utc" }).toISODate()} (${consent.source}): older than ${this.config.consentMaxAgeDays} days, it needs re-confirmation (${LAW}⑧, decree §62-3)`;
+    return `marketing consent for ${this.keys.key(channel)} dates from ${DateTime.fromMillis(consent.at, { zone: "utc" }).toISODate()} (${consent.source}): older than ${this.config.consentMaxAgeDays} days, it needs re-confirmation (${LAW}⑧, decree §62-3)`;
   }
 }
 
-function latest(subs: Subscription[], channel: string, topic: string | undefined): Subscription | undefined {
-  let found: Subscription | undefined;
-  for (const s of subs) if (s.channel === channel && s.topic === topic && (!found || s.at >= found.at)) found = s;
-  return found?.state === "subscribed" ? found : undefined;
-}
 
 function digits(s: string): string {
   return s.replace(/\D/g, "");

@@ -45,8 +45,11 @@ export type FrequencyCap = z.infer<typeof FrequencyCap>;
 
 /** What an advertising message must carry on one channel (정보통신망법 §50④⑥). */
 export const AdChannelRules = z.object({
-  /** The rendered content field holding the text the checks read. */
-  field: z.string().min(1).default("text"),
+  /**
+   * The rendered content field holding the text the checks read. Checked at boot against the channel's content
+   * schema; when absent, the first of `text` (SMS) and `content` (Kakao Brand Message, Friendtalk) the channel has.
+   */
+  field: z.string().min(1).optional(),
   /** Starts with "(광고)". */
   label: z.boolean().default(true),
   /** Names the sender and a contact (from `sender`). */

@@ -63,6 +63,11 @@ export interface DeliveryReport {
   at: number;
   /** For failures: the contact point is unusable from now on (invalid number, unregistered token). */
   invalidateContact?: boolean;
+  /**
+   * Facts the report adds to the attempt's `details`, merged key by key (e.g. `resend`: the vendor's own SMS/LMS
+   * fallback with its outcome and cost).
+   */
+  details?: Record<string, unknown>;
 }
 
 /** Something a provider reports about a person rather than a message (080 opt-out, complaint). */
@@ -89,6 +94,16 @@ export interface WebhookResult {
 }
 
 /**
+ * What a channel says its content is, whatever the send's `marketing` flag says: "advertising" content (a Kakao
+ * Brand Message, an SMS starting with "(광고)") is sent as marketing, or refused when the send declared
+ * `marketing: false`. `reason` is recorded on the message ("Brand Message", "text starts with (광고)").
+ */
+export interface ContentClass {
+  kind: "advertising" | "informational";
+  reason: string;
+}
+
+/**
  * A channel: one kind of message (sms, kakao, email, push ...) with its content schema and rules, delivered
  * by provider plugins it picks by id (`ctx.providers(kind, ids)`). Channels are registered under
  * Tokens.Channel (several) and reached by `id`.
@@ -107,10 +122,26 @@ export interface Channel<C = unknown> {
    * `| raw` as an output's last filter opts out. Other fields render as plain text, unescaped.
    */
   readonly htmlFields?: readonly string[];
+  /**
+   * The id of the channel this one is another name of (`kakao-friendtalk` of `kakao`): marketing consent and
+   * opt-outs are kept once per channel and shared by its aliases, whichever id records or checks them.
+   */
+  readonly aliasOf?: string;
+  /**
+   * Classifies rendered content by what it is, not by what the send declares; undefined when the content does not
+   * say. Called once per message after rendering, for every channel of its chain.
+   */
+  classify?(content: C): ContentClass | undefined;
   /** The person's address on this channel, or null when they cannot be reached here (falls back). */
   address(profile: Profile): string | null;
   /** Checks content beyond its schema (byte lengths ...), picks a message type and its price. Throws ValidationError. */
   prepare?(content: C, context: SendContext): Prepared;
+  /**
+   * Why the channels after it in a fallback chain (`next`, ids in order) may not follow it, or null. Asked when a
+   * journey or a send is defined, so the definition is refused (ValidationError naming the step) rather than sent
+   * twice: e.g. a provider that resends undelivered messages itself would double any Nudge fallback.
+   */
+  fallbackConflict?(next: readonly string[]): string | null;
   /** Sends, or throws a core ChannelError (rejected, unreachable, unavailable, rate limited, deferred). */
   send(message: OutboundMessage<C>): Promise<SendResult>;
   /**

@@ -39,6 +39,11 @@ export interface Policy {
    * sending: checking them here would race with concurrent sends of the same person.
    */
   limits?(context: PolicyContext): SendLimit[];
+  /**
+   * Called once every plugin has registered, with every channel: a policy checks its configuration against them
+   * (throwing PluginConfigError naming the channel and field) and learns what it needs (aliases ...).
+   */
+  bindChannels?(channels: readonly Channel[]): void;
   /** The verdict when the store refused one of this policy's limits (`count` messages already counted). */
   onLimit?(limit: SendLimit, count: number, context: PolicyContext): PolicyVerdict;
 }

@@ -30,6 +30,10 @@ export const KakaoPrices = z.object({
   BMS_CAROUSEL_COMMERCE: z.number().nonnegative().default(40),
   BMS_PREMIUM_VIDEO: z.number().nonnegative().default(40),
   ALIMTALK: z.number().nonnegative().default(8),
+  /** The vendor's own SMS/LMS/MMS resend (대체발송), recorded on the attempt's `details.resend` once it went out. */
+  RESEND_SMS: z.number().nonnegative().default(10),
+  RESEND_LMS: z.number().nonnegative().default(30),
+  RESEND_MMS: z.number().nonnegative().default(100),
   currency: z.string().length(3).default("KRW"),
 });
 

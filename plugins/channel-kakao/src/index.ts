@@ -24,7 +24,9 @@ export const kakao = definePlugin({
     const ids = [...new Set(config.friendtalkChannel ? [config.id, FRIENDTALK_ID] : [config.id])];
     for (const id of ids) {
       const brandOnly = id === FRIENDTALK_ID;
-      const options = { id, brandOnly, contentSchema: brandOnly ? Friendtalk : KakaoContent };
+      // kakao-friendtalk is another name of the kakao channel: one marketing consent for both.
+      const aliasOf = brandOnly && ids.length > 1 ? config.id : undefined;
+      const options = { id, brandOnly, contentSchema: brandOnly ? Friendtalk : KakaoContent, ...(aliasOf ? { aliasOf } : {}) };
       const channel = new KakaoChannel(config, options, { providers, window, clock: ctx.clock, logger: ctx.logger });
       ctx.registerInstance(Tokens.Channel, channel as Channel);
     }
@@ -43,5 +45,5 @@ export { SendingWindowClock } from "./sending-window.js";
 export { KakaoSendingWindowPolicy } from "./sending-window.policy.js";
 export { adHeader, optOutLine, asAdvertisement, AD_LABEL } from "./templates.js";
 // The provider contract of this channel kind: what provider plugins implement and receive.
-export { KAKAO_CHANNEL_KIND, type KakaoProvider, type KakaoPayload, type BrandPayload, type KakaoMessageType } from "./provider.js";
+export { KAKAO_CHANNEL_KIND, type KakaoProvider, type KakaoPayload, type BrandPayload, type KakaoMessageType, type KakaoResend } from "./provider.js";
 export { koreanNational } from "./phone.js";

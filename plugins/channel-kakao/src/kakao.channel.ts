@@ -6,6 +6,7 @@ import {
   usableContact,
   type Channel,
   type Clock,
+  type ContentClass,
   type Cost,
   type DeliveryReport,
   type FieldIssue,
@@ -27,7 +28,7 @@ import { BrandMessage } from "./content/brand-message.js";
 import { friendtalkToBrandMessage, type Friendtalk } from "./content/friendtalk.js";
 import type { KakaoContent } from "./content/kakao-content.js";
 import { koreanNational } from "./phone.js";
-import type { KakaoMessageType, KakaoPayload, KakaoProvider } from "./provider.js";
+import type { KakaoMessageType, KakaoPayload, KakaoProvider, KakaoResend } from "./provider.js";
 import type { SendingWindowClock } from "./sending-window.js";
 
 export interface KakaoChannelOptions {
@@ -35,6 +36,8 @@ export interface KakaoChannelOptions {
   contentSchema: ZodType<KakaoContent | Friendtalk>;
   /** kakao-friendtalk: every message is a Brand Message, so a known non-friend has no address. */
   brandOnly: boolean;
+  /** kakao-friendtalk: another name of the kakao channel, sharing its marketing consent. */
+  aliasOf?: string;
 }
 
 export interface KakaoChannelDeps {
@@ -55,6 +58,7 @@ export class KakaoChannel implements Channel<KakaoContent | Friendtalk> {
   readonly id: string;
   readonly providers: readonly string[];
   readonly contentSchema: ZodType<KakaoContent | Friendtalk>;
+  readonly aliasOf?: string;
 
   constructor(
     private readonly config: KakaoConfig,
@@ -64,6 +68,17 @@ export class KakaoChannel implements Channel<KakaoContent | Friendtalk> {
     this.id = options.id;
     this.providers = deps.providers.ids;
     this.contentSchema = options.contentSchema;
+    if (options.aliasOf !== undefined) this.aliasOf = options.aliasOf;
+  }
+
+  /**
+   * Brand Message (and Friendtalk, sent as one) is advertising by definition, whatever the send's flag says
+   * (NHN Cloud Brand Message overview: 광고성 메시지; KOREA-CHANNELS.md "Nature: always advertising"); AlimTalk
+   * is informational, from templates Kakao approved.
+   */
+  classify(content: KakaoContent | Friendtalk): ContentClass {
+    if (content.kind === "alimtalk") return { kind: "informational", reason: "AlimTalk" };
+    return { kind: "advertising", reason: content.kind === "friendtalk" ? "Friendtalk, sent as a Brand Message" : "Brand Message" };
   }
 
   /** The first provider's documented limits (the host's dispatch settings override them). */
@@ -81,6 +96,18 @@ export class KakaoChannel implements Channel<KakaoContent | Friendtalk> {
   prepare(content: KakaoContent | Friendtalk): Prepared {
     const payload = this.payload(content);
     return { messageType: messageType(payload), cost: this.cost(payload) };
+  }
+
+  /**
+   * A provider that resends undelivered messages as texts itself (NHN `resendParameter`, Solapi `disableSms: false`)
+   * acts on the same failures Nudge's fallback chain acts on: with both, the person gets two texts. Refused when a
+   * journey or send is defined.
+   */
+  fallbackConflict(next: readonly string[]): string | null {
+    const resending = this.deps.providers.list().filter((p) => p.resend);
+    if (resending.length === 0 || next.length === 0) return null;
+    const ids = resending.map((p) => p.id).join(", ");
+    return `"${this.id}" falls back to "${next[0]}", but its provider ${ids} resends undelivered Kakao messages as SMS/LMS itself (resend.enabled), so the person would get two messages: turn off the provider's resend or remove the ${next[0]} fallback`;
   }
 
   async send(message: OutboundMessage<KakaoContent | Friendtalk>): Promise<SendResult> {
@@ -104,13 +131,23 @@ export class KakaoChannel implements Channel<KakaoContent | Friendtalk> {
   async parseWebhook(request: WebhookRequest, providerId: string): Promise<WebhookResult> {
     const provider = this.deps.providers.get(providerId);
     if (!provider?.parseWebhook) throw new NotFoundError("webhook", `${this.id}/${providerId}`);
-    return provider.parseWebhook(request);
+    const result = await provider.parseWebhook(request);
+    return { ...result, reports: result.reports.map((r) => this.priced(r)) };
   }
 
   /** Asks the provider that sent the message; null when it cannot be asked or knows nothing more yet. */
   async poll(query: PollQuery): Promise<DeliveryReport | null> {
     const provider = this.deps.providers.get(query.provider);
-    return provider?.poll ? provider.poll(query.providerMessageId, query.messageType) : null;
+    const report = provider?.poll ? await provider.poll(query.providerMessageId, query.messageType) : null;
+    return report && this.priced(report);
+  }
+
+  /** A vendor resend that went out gets its price (`prices.RESEND_<TYPE>`) when the report names its type. */
+  private priced(report: DeliveryReport): DeliveryReport {
+    const resend = report.details?.["resend"] as KakaoResend | undefined;
+    if (!resend?.channel || resend.status === "sending" || resend.status === "failed") return report;
+    const cost = { amount: this.config.prices[`RESEND_${resend.channel.toUpperCase() as "SMS" | "LMS" | "MMS"}`], currency: this.config.prices.currency };
+    return { ...report, details: { ...report.details, resend: { ...resend, cost } } };
   }
 
   /**

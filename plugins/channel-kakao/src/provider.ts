@@ -1,4 +1,4 @@
-import type { FieldIssue, Provider } from "@nudge/core";
+import type { Cost, FieldIssue, Provider } from "@nudge/core";
 import type { AlimTalk } from "./content/alimtalk.js";
 import type { BrandMessage } from "./content/brand-message.js";
 import type { Targeting } from "./content/brand-message-parts.js";
@@ -35,4 +35,22 @@ export interface KakaoProvider extends Provider<KakaoPayload> {
    * providers cannot take, so a failover never meets content its provider refuses.
    */
   issues?(payload: KakaoPayload): FieldIssue[];
+  /**
+   * Set when the vendor's own SMS/LMS fallback (대체발송) is switched on: the vendor texts the person itself when
+   * Kakao cannot deliver, so the channel refuses a Nudge fallback after it (it would reach the person twice).
+   * `type` is the text type the vendor sends, when configured.
+   */
+  readonly resend?: { type?: "SMS" | "LMS" | undefined } | undefined;
+}
+
+/**
+ * The vendor's resend of one message, as reports put it in `DeliveryReport.details.resend` (kept on the attempt's
+ * `details.resend`): the text type when known, its state, the vendor's resend code, and its cost (set by the channel
+ * from its `prices.RESEND_<TYPE>` once the text went out).
+ */
+export interface KakaoResend {
+  channel?: "sms" | "lms" | "mms" | undefined;
+  status: "sending" | "sent" | "delivered" | "failed";
+  providerCode?: string | undefined;
+  cost?: Cost | undefined;
 }

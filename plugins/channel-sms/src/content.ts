@@ -27,3 +27,15 @@ export const SmsContent = z.object({
 });
 export type SmsContent = z.infer<typeof SmsContent>;
 export type SmsType = "SMS" | "LMS" | "MMS";
+
+/**
+ * An advertising label at the start of a text (after optional whitespace): "(광고)", the form 정보통신망법 §50④
+ * requires, or a variant that still announces an ad ("[광고]", "(광 고)", full-width brackets). Such a text is
+ * advertising whatever the send's marketing flag says; a variant then fails the exact-label check of the ad rules.
+ */
+const AD_LABEL_AT_START = /^\s*([(\[（［【〔]\s*광\s*고\s*[)\]）］】〕])/u;
+
+/** The label an SMS text starts with, or null. */
+export function adLabelAtStart(text: string): string | null {
+  return AD_LABEL_AT_START.exec(text)?.[1] ?? null;
+}

@@ -4,6 +4,7 @@ import {
   ValidationError,
   usableContact,
   type Channel,
+  type ContentClass,
   type Cost,
   type DeliveryReport,
   type Logger,
@@ -19,7 +20,7 @@ import {
   type WebhookResult,
 } from "@nudge/core";
 import type { SmsConfig } from "./config.js";
-import { SmsContent } from "./content.js";
+import { adLabelAtStart, SmsContent } from "./content.js";
 import { internationalSegments } from "./international.js";
 import { planKoreanMessage } from "./message-plan.js";
 import { isKorean, parsePhone, type PhoneNumber } from "./phone.js";
@@ -81,6 +82,13 @@ export class SmsChannel implements Channel<SmsContent> {
     // Outside Korea only the international providers deliver; without them the person falls back to the next channel.
     if (!isKorean(phone) && !this.sets.international) return null;
     return phone.e164;
+  }
+
+  /** A text starting with "(광고)" (or a variant label) is advertising, whatever the send's flag says (정보통신망법 §50④). */
+  classify(content: SmsContent): ContentClass | undefined {
+    const label = adLabelAtStart(content.text);
+    if (label === null) return undefined;
+    return { kind: "advertising", reason: label === "(광고)" ? "text starts with (광고)" : `text starts with ${label}, a variant of (광고)` };
   }
 
   prepare(content: SmsContent, context: SendContext): Prepared {

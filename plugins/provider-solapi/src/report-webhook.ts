@@ -13,6 +13,9 @@ const SolapiReport = z.object({
   statusMessage: z.string().nullish(),
   dateReceived: z.string().nullish(),
   dateReported: z.string().nullish(),
+  /** The message was replaced by Solapi's SMS/LMS/MMS fallback ("대체 발송 여부", getMessageList.md); `type` is then the text's. */
+  replacement: z.boolean().nullish(),
+  type: z.string().nullish(),
 });
 
 /** A report entry with the time it names, or `now` when it names none. */
@@ -22,6 +25,9 @@ export interface SolapiReportEntry {
   statusMessage: string | null | undefined;
   /** The recipient's number as Solapi reports it (national digits). */
   to: string | null | undefined;
+  /** Solapi resent it as a text (`replacement: true`) of this type (SMS, LMS, MMS). */
+  replacement: boolean;
+  type: string | null | undefined;
   at: number;
 }
 
@@ -56,6 +62,6 @@ export function readSolapiReports(req: WebhookRequest, token: string | undefined
   if (!parsed.success) throw ValidationError.fromZod("Solapi webhook", parsed.error);
   return parsed.data.map((r) => {
     const at = Date.parse(r.dateReceived ?? r.dateReported ?? "");
-    return { messageId: r.messageId, statusCode: r.statusCode, statusMessage: r.statusMessage, to: r.to, at: Number.isFinite(at) ? at : now };
+    return { messageId: r.messageId, statusCode: r.statusCode, statusMessage: r.statusMessage, to: r.to, replacement: r.replacement === true, type: r.type, at: Number.isFinite(at) ? at : now };
   });
 }

@@ -60,6 +60,21 @@ export class ChainRenderer {
     return out;
   }
 
+  /**
+   * The first channel of the chain whose rendered content it classifies as advertising (`Channel.classify`), with
+   * its reason; null when none does. Content its schema refuses is left to the send, which reports it.
+   */
+  advertising(chain: readonly string[], content: Record<string, unknown>): { channel: string; reason: string } | null {
+    for (const id of chain) {
+      const channel = this.channels.get(id);
+      if (channel?.classify === undefined) continue;
+      const parsed = channel.contentSchema.safeParse(content[id]);
+      const found = parsed.success ? channel.classify(parsed.data) : undefined;
+      if (found?.kind === "advertising") return { channel: id, reason: found.reason };
+    }
+    return null;
+  }
+
   /** The fields the channel declares HTML: their outputs are escaped. */
   private htmlFields(channel: string): readonly string[] | undefined {
     return this.channels.get(channel)?.htmlFields;

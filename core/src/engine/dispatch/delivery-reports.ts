@@ -64,6 +64,7 @@ export class DeliveryReports {
       attempt.status = report.status;
       if (report.providerCode !== undefined) attempt.providerCode = report.providerCode;
       if (report.reason !== undefined) attempt.error = report.reason;
+      if (report.details) attempt.details = { ...attempt.details, ...report.details };
     }
     const next: Message["status"] = report.status === "delivered" ? "delivered" : report.status === "failed" ? "failed" : message.status;
     // A late "sent" never moves a delivered message back.

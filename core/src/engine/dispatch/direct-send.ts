@@ -24,7 +24,8 @@ export const SendRequest = z
     content: JsonRecord.optional(),
     template: z.string().min(1).optional(),
     fallback: z.array(ChannelContent).default([]),
-    marketing: z.boolean().default(false),
+    /** Omitted: transactional unless a channel classifies the content as advertising (then marketing). */
+    marketing: z.boolean().optional(),
     topic: z.string().min(1).optional(),
     /** What templates see as `vars`. */
     vars: JsonRecord.default({}),
@@ -53,6 +54,9 @@ export class DirectSender {
       const path = unknown === 0 ? "channel" : `fallback[${unknown - 1}].channel`;
       throw new ValidationError("send request", [{ path, message: `unknown channel (registered: ${this.channels.ids().join(", ")})` }]);
     }
+    const chain = [req.channel, ...req.fallback.map((f) => f.channel)];
+    const conflicts = this.channels.fallbackIssues(chain, (i) => (i === 0 ? "channel" : `fallback[${i - 1}].channel`));
+    if (conflicts.length > 0) throw new ValidationError("send request", conflicts);
     const profile =
       req.profileId !== undefined ? await this.profiles.get(this.ws, req.profileId) : await this.profiles.getByUserId(this.ws, req.userId!);
     if (!profile) throw new NotFoundError("profile", req.profileId ?? req.userId!);

@@ -8,7 +8,11 @@ export interface SendSpec {
   content?: Record<string, unknown> | undefined;
   template?: string | undefined;
   fallback?: ChannelContent[];
-  marketing: boolean;
+  /**
+   * Declared by the send; undefined when it does not say. Content a channel classifies as advertising makes the
+   * message marketing when undefined, and is refused when false (see Dispatcher).
+   */
+  marketing?: boolean | undefined;
   topic?: string | undefined;
 }
 

@@ -53,7 +53,7 @@ export class Dispatcher {
       enrollmentId: req.journey?.enrollmentId ?? null,
       channels: chain,
       channel: chain[0]!,
-      marketing: req.spec.marketing,
+      marketing: req.spec.marketing ?? false,
       topic: req.spec.topic ?? null,
       status: "queued",
       recipient: null,
@@ -90,6 +90,17 @@ export class Dispatcher {
       }
       this.log.decide(message, "template", "drop", e instanceof Error ? e.message : String(e));
       return this.settle(message, await this.log.finish(message, "failed"), req);
+    }
+    // Advertising is what the content is, whatever the flag says: derived here, once, for the whole chain.
+    const ad = message.marketing ? null : this.content.advertising(message.channels, message.content);
+    if (ad !== null) {
+      const what = `content is advertising: ${ad.reason} (${ad.channel})`;
+      if (req.spec.marketing === false) {
+        this.log.decide(message, "classification", "suppress", `${what}, but the send declares marketing: false: not sent`, { rule: "advertising-content" });
+        return this.settle(message, await this.log.finish(message, "suppressed"), req);
+      }
+      message.marketing = true;
+      this.log.decide(message, "classification", "flag", `${what}: sent as marketing (the send did not declare it)`, { rule: "advertising-content" });
     }
     // deliver()'s walk, inline: one async frame less per send.
     for (let i = Math.max(0, message.channels.indexOf(message.channel)); i < message.channels.length; i++) {

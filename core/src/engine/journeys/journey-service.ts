@@ -75,6 +75,7 @@ export class JourneyService {
           }
           if (t.content !== undefined) issues.push(...this.templates.check(t.content, `${t.at}.content`));
         }
+        issues.push(...this.channels.fallbackIssues(targets.map((t) => t.channel), (j) => `${targets[j]!.at}.channel`));
       } else if (step.type === "webhook") {
         check(step.body, "body");
         check(step.headers, "headers");

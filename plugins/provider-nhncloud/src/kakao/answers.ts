@@ -17,10 +17,15 @@ export const SendAnswer = z.object({
     .nullish(),
 });
 
-/** One message (`GET …/messages/{requestId}/{recipientSeq}`): `message { messageStatus, resultCode, resultCodeName, receiveDate }`. */
+/**
+ * One message (`GET …/messages/{requestId}/{recipientSeq}`): `message { messageStatus, resultCode, resultCodeName,
+ * receiveDate, resendStatus }` (resendStatus: RSC01–RSC05, see resend.ts).
+ */
 export const PollAnswer = z.object({
   header: Header,
-  message: z.object({ messageStatus: z.string().nullish(), resultCode: z.string().nullish(), resultCodeName: z.string().nullish(), receiveDate: z.string().nullish() }).nullish(),
+  message: z
+    .object({ messageStatus: z.string().nullish(), resultCode: z.string().nullish(), resultCodeName: z.string().nullish(), receiveDate: z.string().nullish(), resendStatus: z.string().nullish() })
+    .nullish(),
 });
 
 /** A message list (`GET …/messages?…`): `messageSearchResultResponse { messages[], totalCount }`. */

@@ -21,6 +21,7 @@ import { nhnKakaoIssues } from "./issues.js";
 import { kstToEpoch } from "../shared/kst.js";
 import { findByGroupingKey, groupingKey } from "./lookup.js";
 import { parseNhnKakaoWebhook } from "./webhooks.js";
+import { nhnResendDetails } from "./resend.js";
 
 /** -1005: "The same 'X-NC-API-IDEMPOTENCY-KEY' was used within the last 10 minute." (error-code guide, common codes). */
 const REPEATED_KEY = -1005;
@@ -40,6 +41,8 @@ export class NhnCloudKakaoProvider implements KakaoProvider {
   readonly id = "nhncloud";
   readonly channel = KAKAO_CHANNEL_KIND;
   readonly idempotency = "lookup" as const;
+  /** NHN's own SMS/LMS fallback, when configured: the channel then refuses a Nudge fallback after it. */
+  readonly resend: { type?: "SMS" | "LMS" | undefined } | undefined;
   private readonly client: NhnKakaoClient;
 
   constructor(
@@ -47,6 +50,7 @@ export class NhnCloudKakaoProvider implements KakaoProvider {
     private readonly clock: Clock,
   ) {
     this.client = new NhnKakaoClient(config);
+    this.resend = config.resend.enabled ? { type: config.resend.type } : undefined;
   }
 
   issues(payload: KakaoPayload): FieldIssue[] {
@@ -96,17 +100,19 @@ export class NhnCloudKakaoProvider implements KakaoProvider {
     if (!m) return null;
     const status = kakaoReportStatus(m.resultCode, m.messageStatus);
     const now = this.clock.now();
+    const details = nhnResendDetails(m.resendStatus, this.config.resend);
     return {
       providerMessageId,
       status,
       ...(m.resultCode ? { providerCode: m.resultCode } : {}),
       ...(status === "failed" && m.resultCodeName ? { reason: m.resultCodeName } : {}),
       at: m.receiveDate ? kstToEpoch(m.receiveDate, now) : now,
+      ...(details ? { details } : {}),
     };
   }
 
   async parseWebhook(request: WebhookRequest): Promise<WebhookResult> {
-    return parseNhnKakaoWebhook(request, this.config.webhookSignature, this.clock.now());
+    return parseNhnKakaoWebhook(request, this.config.webhookSignature, this.clock.now(), this.config.resend);
   }
 
   /**

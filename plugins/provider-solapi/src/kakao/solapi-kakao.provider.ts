@@ -21,6 +21,8 @@ export class SolapiKakaoProvider implements KakaoProvider {
   // Solapi documents no idempotency key, and `allowDuplicates: false` refuses repeats by content, not by a key of
   // ours; its message list has no criteria for custom fields, so there is no lookup by our ids either.
   readonly idempotency = "none" as const;
+  /** Solapi's own SMS fallback (AlimTalk), when configured: the channel then refuses a Nudge fallback after it. */
+  readonly resend: { type?: undefined } | undefined;
   private readonly client: SolapiClient;
 
   constructor(
@@ -28,6 +30,7 @@ export class SolapiKakaoProvider implements KakaoProvider {
     private readonly clock: Clock,
   ) {
     this.client = new SolapiClient(config, { clock, timeoutMs: config.timeoutMs });
+    this.resend = config.resend.enabled ? {} : undefined;
   }
 
   issues(payload: KakaoPayload): FieldIssue[] {

@@ -1,4 +1,5 @@
 import type { DeliveryReport, WebhookRequest, WebhookResult } from "@nudge/core";
+import type { KakaoResend } from "@nudge/channel-kakao";
 import { readSolapiReports } from "../report-webhook.js";
 import { solapiReportStatus } from "../report-status.js";
 
@@ -12,7 +13,18 @@ import { solapiReportStatus } from "../report-status.js";
 export function parseSolapiKakaoWebhook(req: WebhookRequest, token: string | undefined, now: number): WebhookResult {
   const reports = readSolapiReports(req, token, now, "solapiKakao()").map((r): DeliveryReport => {
     const status = solapiReportStatus(r.statusCode);
-    return { providerMessageId: r.messageId, status, providerCode: r.statusCode, ...(status === "failed" && r.statusMessage ? { reason: r.statusMessage } : {}), at: r.at };
+    const details = r.replacement ? { resend: solapiResend(r.type, status, r.statusCode) } : undefined;
+    return { providerMessageId: r.messageId, status, providerCode: r.statusCode, ...(status === "failed" && r.statusMessage ? { reason: r.statusMessage } : {}), at: r.at, ...(details ? { details } : {}) };
   });
   return { reports, contacts: [], response: { status: 200 } };
+}
+
+/**
+ * A replaced message (`replacement: true`, solapi/documents api-reference/messages/getMessageList.md "대체 발송 여부"):
+ * Solapi reports the fallback text under the Kakao message's id, so its type and status code are the text's.
+ */
+function solapiResend(type: string | null | undefined, status: DeliveryReport["status"], code: string): KakaoResend {
+  const t = type?.toUpperCase();
+  const channel = t === "SMS" ? "sms" : t === "LMS" ? "lms" : t === "MMS" ? "mms" : undefined;
+  return { ...(channel ? { channel } : {}), status: status === "sent" ? "sending" : status, providerCode: code };
 }
