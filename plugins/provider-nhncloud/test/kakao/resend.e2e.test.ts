@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createNudge, FakeClock, silentLogger, Tokens, ValidationError, type Nudge } from "@nudge/core";
+import { createNudge, FakeClock, silentLogger, Tokens, ValidationError, type JourneyDefinitionInput, type Nudge } from "@nudge/core";
 import { storageMemory } from "@nudge/storage-memory";
 import { kakao } from "@nudge/channel-kakao";
 import { sms } from "@nudge/channel-sms";
@@ -41,9 +41,8 @@ async function setup(nhn: Partial<NhnCloudKakaoConfigInput>) {
 }
 
 const withSmsFallback = { channel: "kakao", content: TEXT, fallback: [{ channel: "sms", content: { text: "(광고) 봄 신상품" } }], marketing: true };
-const journey = (fallback: unknown[]) => ({
+const journey = (fallback: { channel: string; content: Record<string, unknown> }[]): JourneyDefinitionInput => ({
   id: "spring",
-
   trigger: { type: "event", event: "signed_up" },
   steps: [{ id: "promo", type: "send", channel: "kakao", content: TEXT, fallback, marketing: true }],
 });
