@@ -8,3 +8,4 @@ export { capturingLogger, describeQueueConformance, type QueueConformanceOptions
 export { describeProviderConformance, type ProviderHarness } from "./provider-conformance.js";
 export { startProviderPlugin, type StartedProviderPlugin } from "./start-channel-plugin.js";
 export { shapeProblems, type Shape } from "./contract-shape.js";
+export { closedPort, closedUrl } from "./closed-port.js";

@@ -1,4 +1,3 @@
-import { createServer } from "node:net";
 import { z } from "zod";
 import { definePlugin, sandboxProvider, Tokens, type PluginContext, type PluginSpec, type Profile, type Provider, type SandboxFailure, type WebhookRequest } from "@nudge/core";
 import { aProfile, startChannelPlugin, type InjectedFailure, type StartChannelPluginOptions } from "@nudge/core/testkit";
@@ -66,11 +65,4 @@ export function jsonRequest(body: unknown, headers: Record<string, string> = {},
   return { headers: { "content-type": "application/json", ...headers }, rawBody: Buffer.from(JSON.stringify(body)), query };
 }
 
-/** A URL where nothing listens: the port was free a moment ago. */
-export async function closedUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}
+export { closedUrl } from "@nudge/core/testkit";

@@ -1,4 +1,3 @@
-import { createServer } from "node:net";
 import type { Profile, ProviderCall, SendContext, WebhookRequest } from "@nudge/core";
 import { aProfile, sendContext, startChannelPlugin, startProviderPlugin } from "@nudge/core/testkit";
 import { sms, type SmsContent, type SmsPayload, type SmsProvider } from "@nudge/channel-sms";
@@ -35,15 +34,6 @@ export function intlCall(ids: Partial<Pick<SendContext, "messageId" | "idempoten
   };
 }
 
-/** A URL where nothing listens: the port was free a moment ago. */
-export async function closedUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}
-
 /** A Twilio status callback, signed as Twilio signs it. */
 export function twilioCallback(sid: string, status = "delivered", token = TWILIO.authToken, extra: Record<string, string> = {}): WebhookRequest {
   const params = { MessageSid: sid, MessageStatus: status, AccountSid: TWILIO.accountSid, To: US, ...extra };
@@ -53,3 +43,5 @@ export function twilioCallback(sid: string, status = "delivered", token = TWILIO
     query: {},
   };
 }
+
+export { closedUrl } from "@nudge/core/testkit";

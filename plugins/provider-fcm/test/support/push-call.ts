@@ -1,5 +1,3 @@
-import { createServer } from "node:net";
-import type { AddressInfo } from "node:net";
 import type { ProviderCall, PushToken, SendContext } from "@nudge/core";
 import { aProfile, sendContext } from "@nudge/core/testkit";
 import { PushContent, resolveFor, type PushContentInput, type PushPayload } from "@nudge/channel-push";
@@ -11,11 +9,4 @@ export function pushCall(device: Pick<PushToken, "token" | "platform" | "keys">,
   return { to: device.token, payload, messageType: "push", context: sendContext(person, { channel: "push", ...over }) };
 }
 
-/** An http URL where nothing listens: a port opened and closed again. */
-export async function closedUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return `http://127.0.0.1:${port}`;
-}
+export { closedUrl } from "@nudge/core/testkit";

@@ -1,4 +1,3 @@
-import { createServer } from "node:net";
 import type { Profile, ProviderCall, SendContext, WebhookRequest } from "@nudge/core";
 import { aProfile, sendContext, startChannelPlugin, startProviderPlugin } from "@nudge/core/testkit";
 import { sms, type SmsContent, type SmsPayload, type SmsProvider } from "@nudge/channel-sms";
@@ -36,15 +35,6 @@ export function smsCall(ids: Partial<Pick<SendContext, "messageId" | "idempotenc
   };
 }
 
-/** A URL where nothing listens: the port was free a moment ago. */
-export async function closedUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}
-
 export function jsonRequest(body: unknown, headers: Record<string, string> = {}, query: Record<string, unknown> = {}): WebhookRequest {
   return { headers: { "content-type": "application/json", ...headers }, rawBody: Buffer.from(JSON.stringify(body)), query };
 }
@@ -61,3 +51,5 @@ export function nhnResultHook(providerMessageId: string, messageStatus = "COMPLE
     hooks: [{ hookId: "h1", senderType: "NORMAL_SMS", requestId, recipientSeq: Number(seq), requestDate: "2026-03-02T10:00:00", receiveDate: "2026-03-02T10:00:04", sendNo: "15880000", recipientNo: "01012345678", messageStatus, resultCode, messageCount: 1 }],
   };
 }
+
+export { closedUrl } from "@nudge/core/testkit";

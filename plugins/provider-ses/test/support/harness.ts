@@ -1,20 +1,11 @@
+import { closedPort } from "@nudge/core/testkit";
 import { createHash } from "node:crypto";
-import { createServer, type AddressInfo } from "node:net";
 import type { EmailPayload } from "@nudge/channel-email";
 import type { SendContext } from "@nudge/core";
 import { aProfile, sendContext, startProviderPlugin, type ProviderHarness, type StartedProviderPlugin } from "@nudge/core/testkit";
 import { ses, type SesConfigInput } from "../../src/index.js";
 import { FakeSes } from "./fake-ses.js";
 import { FakeSns } from "./sns-signer.js";
-
-/** A port where nothing listens: bound, then released. */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** The provider's config pointed at the fake SES (and, when given, the fake SNS). */
 export function sesConfig(fake: FakeSes, sns?: FakeSns, over: Partial<SesConfigInput> = {}): SesConfigInput {
@@ -86,3 +77,5 @@ export async function sesHarness(): Promise<ProviderHarness<EmailPayload>> {
     },
   };
 }
+
+export { closedPort };

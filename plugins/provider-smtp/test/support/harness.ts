@@ -1,6 +1,5 @@
+import { closedPort } from "@nudge/core/testkit";
 import { createHash } from "node:crypto";
-import { createServer } from "node:net";
-import type { AddressInfo } from "node:net";
 import type { EmailPayload } from "@nudge/channel-email";
 import type { SendContext } from "@nudge/core";
 import { aProfile, sendContext, startProviderPlugin, type ProviderHarness, type StartedProviderPlugin } from "@nudge/core/testkit";
@@ -9,15 +8,6 @@ import { SmtpSink } from "./smtp-sink.js";
 
 /** Fixed link settings, so tests can verify the unsubscribe and click tokens the channel signs. */
 export const LINKS = { baseUrl: "https://nudge.acme.test/nudge", secret: "test-secret-0123456789abcdef" };
-
-/** A port where nothing listens: bound, then released. */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** A message as the e-mail channel composes it: Korean subject, both parts, RFC 8058 headers. */
 export function aPayload(to: string, context: Pick<SendContext, "idempotencyKey" | "now">): EmailPayload {
@@ -69,3 +59,5 @@ export async function smtpHarness(): Promise<ProviderHarness<EmailPayload>> {
     },
   };
 }
+
+export { closedPort };

@@ -1,4 +1,3 @@
-import { createServer } from "node:net";
 import { FakeClock, type Profile, type ProviderCall, type SendContext, type WebhookRequest } from "@nudge/core";
 import { aProfile, sendContext, startChannelPlugin, startProviderPlugin } from "@nudge/core/testkit";
 import { sms, type SmsContent, type SmsPayload, type SmsProvider } from "@nudge/channel-sms";
@@ -39,15 +38,6 @@ export function smsCall(ids: Partial<Pick<SendContext, "messageId" | "idempotenc
   };
 }
 
-/** A URL where nothing listens: the port was free a moment ago. */
-export async function closedUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}
-
 export function jsonRequest(body: unknown, headers: Record<string, string> = {}, query: Record<string, unknown> = {}): WebhookRequest {
   return { headers: { "content-type": "application/json", ...headers }, rawBody: Buffer.from(JSON.stringify(body)), query };
 }
@@ -60,3 +50,5 @@ export function solapiReport(messageId: string, statusCode = "4000", query: Reco
     query,
   );
 }
+
+export { closedUrl } from "@nudge/core/testkit";
